@@ -1,0 +1,42 @@
+"""Admin forms: neighbourhoods and roles."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from buurthulp.auth.roles import Role
+
+
+class NeighbourhoodForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    pc4_codes = TextAreaField(
+        _l("PC4 postcodes"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("Four-digit postcodes, separated by commas or spaces, e.g. 6511, 6512."),
+    )
+    area_file = FileField(_l("Area as GeoJSON file (optional)"))
+    area_text = TextAreaField(_l("Or paste GeoJSON"), validators=[Optional(), Length(max=500_000)])
+    default_lower_hours = IntegerField(
+        _l("Default lower credit limit (hours, 0 or below)"),
+        validators=[Optional(), NumberRange(min=-1000, max=0)],
+        default=-10,
+    )
+    default_upper_hours = IntegerField(
+        _l("Default upper credit limit (hours)"),
+        validators=[Optional(), NumberRange(min=0, max=1000)],
+        default=50,
+    )
+    premoderation = BooleanField(_l("Check new members' first listings before they are shown"))
+
+
+class RoleForm(FlaskForm):
+    email = StringField(
+        _l("E-mail address of the member"), validators=[DataRequired(), Length(max=254)]
+    )
+    role = SelectField(_l("Role"), choices=[(r.value, r.value) for r in Role if r != Role.RESIDENT])
+    neighbourhood_id = SelectField(_l("Neighbourhood"), coerce=int, validate_choice=True)

@@ -1,0 +1,10 @@
+"""The JSON API v1: thin endpoints over the services, described by OpenAPI."""
+
+from flask import Blueprint
+
+from buurthulp.api.spec import ApiRegistry
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+registry = ApiRegistry(bp)
+
+from buurthulp.api import core  # noqa: E402,F401  (registers the endpoints)

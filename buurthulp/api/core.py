@@ -1,0 +1,84 @@
+"""Authentication, `me` and the OpenAPI document."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from pydantic import BaseModel, Field
+
+from buurthulp.api import bp, registry
+from buurthulp.api.spec import StrictModel, openapi_document
+from buurthulp.auth import services as auth_services
+from buurthulp.auth.guards import current_member, public
+from buurthulp.extensions import limiter
+
+
+class TokenIn(StrictModel):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=200)
+
+
+class TokenOut(BaseModel):
+    token: str
+
+
+class NeighbourhoodOut(BaseModel):
+    id: int
+    name: str
+
+
+class MeOut(BaseModel):
+    id: int
+    display_name: str
+    roles: list[str]
+    neighbourhood: NeighbourhoodOut | None
+    balance_minutes: int
+
+
+def _login_limit() -> str:
+    from flask import current_app
+
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@limiter.limit(_login_limit)
+@registry.operation(
+    "/auth/token",
+    "POST",
+    summary="Exchange e-mail and password for a token",
+    body=TokenIn,
+    auth=False,
+    tag="auth",
+    responses={201: ("A bearer token", TokenOut)},
+    errors=(401,),
+)
+def create_token(body: TokenIn):
+    token = auth_services.issue_api_token(body.email, body.password)
+    return TokenOut(token=token), 201
+
+
+@registry.operation(
+    "/me",
+    "GET",
+    summary="Who am I",
+    tag="members",
+    responses={200: ("The member behind the token", MeOut)},
+    errors=(),
+)
+def me():
+    from buurthulp.ledger.services import balance_minutes
+
+    member = current_member()
+    hood = member.neighbourhood
+    return MeOut(
+        id=member.id,
+        display_name=member.display_name,
+        roles=member.role_names,
+        neighbourhood=NeighbourhoodOut(id=hood.id, name=hood.name) if hood else None,
+        balance_minutes=balance_minutes(member),
+    )
+
+
+@bp.route("/openapi.json")
+@public
+def openapi():
+    return jsonify(openapi_document(registry, prefix="/api/v1", version="1.0.0"))

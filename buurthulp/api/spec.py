@@ -1,0 +1,286 @@
+"""A small OpenAPI registry: each endpoint is declared once, with pydantic models.
+
+The decorator does four jobs so endpoints stay thin: it registers the Flask route, checks
+the bearer token, parses and validates the JSON body into a model (a clear 422 otherwise),
+and records everything the OpenAPI document at `/api/v1/openapi.json` says about it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, g, jsonify, request
+from flask_babel import gettext as _
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from buurthulp.auth.guards import MEMBER, PUBLIC
+from buurthulp.errors import InvalidInput, NotAuthenticated
+
+ERROR_STATUSES = {
+    400: "Bad request (malformed JSON, bad cursor, missing header).",
+    401: "No valid bearer token.",
+    403: "Not allowed for this member.",
+    404: "Not found, or not visible to this member.",
+    409: "Conflicts with the current state (limits, duplicates).",
+    422: "A field is missing or not valid.",
+    429: "Too many requests; try again later.",
+}
+
+
+class StrictModel(BaseModel):
+    """Input models refuse unknown fields and wrong types instead of guessing."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+@dataclass
+class Parameter:
+    name: str
+    location: str  # "query" | "header" | "path"
+    schema: dict[str, Any]
+    required: bool = False
+    description: str = ""
+
+
+@dataclass
+class Operation:
+    rule: str
+    method: str
+    summary: str
+    endpoint: str
+    auth: bool
+    body: type[BaseModel] | None
+    responses: dict[int, tuple[str, type[BaseModel] | None]]
+    parameters: list[Parameter] = field(default_factory=list)
+    tag: str = "general"
+    errors: tuple[int, ...] = ()
+
+
+class ApiRegistry:
+    def __init__(self, blueprint: Blueprint) -> None:
+        self.blueprint = blueprint
+        self.operations: list[Operation] = []
+
+    def operation(
+        self,
+        rule: str,
+        method: str,
+        *,
+        summary: str,
+        responses: dict[int, tuple[str, type[BaseModel] | None]],
+        body: type[BaseModel] | None = None,
+        auth: bool = True,
+        parameters: list[Parameter] | None = None,
+        tag: str = "general",
+        errors: tuple[int, ...] = (403, 404, 409),
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+            @wraps(view)
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                if auth:
+                    _authenticate()
+                if body is not None:
+                    kwargs["body"] = parse_body(body)
+                result = view(*args, **kwargs)
+                return _respond(result)
+
+            wrapper.access = MEMBER if auth else PUBLIC  # type: ignore[attr-defined]
+            endpoint = view.__name__
+            self.blueprint.add_url_rule(rule, endpoint, wrapper, methods=[method])
+            all_errors = {400, 422, 429, *errors} | ({401} if auth else set())
+            self.operations.append(
+                Operation(
+                    rule=rule,
+                    method=method.lower(),
+                    summary=summary,
+                    endpoint=endpoint,
+                    auth=auth,
+                    body=body,
+                    responses=responses,
+                    parameters=list(parameters or []),
+                    tag=tag,
+                    errors=tuple(sorted(all_errors)),
+                )
+            )
+            return wrapper
+
+        return decorate
+
+
+def _authenticate() -> None:
+    from buurthulp.auth.services import member_for_token
+
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    member = member_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    if member is None:
+        raise NotAuthenticated(_("Log in first: send a valid bearer token."))
+    g.api_member = member
+
+
+def parse_body(model: type[BaseModel]) -> BaseModel:
+    """The request's JSON as `model`, or a 400/422 that says which field is wrong."""
+    data = request.get_json(silent=True)
+    if data is None:
+        raise InvalidInput(_("Send a JSON object as the request body."), code="bad_json")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "body"
+        raise InvalidInput(
+            _("Field '%(field)s': %(problem)s", field=where, problem=first.get("msg", "invalid")),
+            field=where,
+        ) from None
+
+
+def _respond(result: Any) -> Any:
+    status = 200
+    headers: dict[str, str] = {}
+    if isinstance(result, tuple):
+        result, status, *rest = result
+        if rest:
+            headers = rest[0]
+    payload = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
+    response = jsonify(payload)
+    response.status_code = status
+    response.headers.update(headers)
+    return response
+
+
+# Cursors --------------------------------------------------------------------------------------
+
+
+def encode_cursor(values: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(cursor: str | None, keys: tuple[str, ...]) -> dict[str, Any] | None:
+    """Decode an opaque cursor; anything tampered with is a 400, never a 500."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor.encode() + b"=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeError):
+        values = None
+    if not isinstance(values, dict) or set(values) != set(keys):
+        raise InvalidInput(
+            _("This cursor is not valid. Start again without one."), code="bad_cursor"
+        )
+    return values
+
+
+# OpenAPI ---------------------------------------------------------------------------------------
+
+
+def _schema_ref(model: type[BaseModel], components: dict[str, Any]) -> dict[str, Any]:
+    schema = model.model_json_schema(
+        ref_template="#/components/schemas/{model}", mode="serialization"
+    )
+    for name, definition in schema.pop("$defs", {}).items():
+        components[name] = definition
+    components[model.__name__] = schema
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _input_ref(model: type[BaseModel], components: dict[str, Any]) -> dict[str, Any]:
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}", mode="validation")
+    for name, definition in schema.pop("$defs", {}).items():
+        components[name] = definition
+    components[model.__name__] = schema
+    return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def openapi_document(registry: ApiRegistry, *, prefix: str, version: str) -> dict[str, Any]:
+    """The OpenAPI 3.1 document, built from the registered operations."""
+    components: dict[str, Any] = {}
+    error_ref = _schema_ref(ErrorResponse, components)
+    paths: dict[str, Any] = {}
+    for op in registry.operations:
+        path = prefix + op.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+        entry: dict[str, Any] = {
+            "summary": op.summary,
+            "operationId": op.endpoint,
+            "tags": [op.tag],
+            "parameters": [],
+            "responses": {},
+        }
+        for param in op.parameters:
+            entry["parameters"].append(
+                {
+                    "name": param.name,
+                    "in": param.location,
+                    "required": param.required,
+                    "schema": param.schema,
+                    "description": param.description,
+                }
+            )
+        for name in _path_params(op.rule):
+            entry["parameters"].append(
+                {
+                    "name": name,
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1},
+                }
+            )
+        if op.body is not None:
+            entry["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": _input_ref(op.body, components)}},
+            }
+        for status, (description, model) in op.responses.items():
+            response: dict[str, Any] = {"description": description}
+            if model is not None:
+                response["content"] = {
+                    "application/json": {"schema": _schema_ref(model, components)}
+                }
+            entry["responses"][str(status)] = response
+        for status in op.errors:
+            entry["responses"].setdefault(
+                str(status),
+                {
+                    "description": ERROR_STATUSES.get(status, "Error"),
+                    "content": {"application/json": {"schema": error_ref}},
+                },
+            )
+        if op.auth:
+            entry["security"] = [{"bearerAuth": []}]
+        paths.setdefault(path, {})[op.method] = entry
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Buurthulp API",
+            "version": version,
+            "description": "Neighbourhood help and time bank. Errors: "
+            '{"error": {"code", "message"}}.',
+        },
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+def _path_params(rule: str) -> list[str]:
+    import re
+
+    return re.findall(r"<int:([a-z_]+)>", rule)

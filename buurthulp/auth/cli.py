@@ -1,0 +1,75 @@
+"""`flask users ...`: accounts from the command line (see shared API contract)."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import select
+
+from buurthulp.auth.roles import Role
+from buurthulp.auth.services import create_member
+from buurthulp.errors import BuurthulpError
+from buurthulp.extensions import db
+from buurthulp.neighbourhoods.models import Neighbourhood
+
+users_cli = click.Group("users", help="Manage accounts.")
+
+
+def _pick_neighbourhood(name: str | None) -> Neighbourhood | None:
+    if name:
+        found = db.session.scalar(
+            select(Neighbourhood).where((Neighbourhood.name == name) | (Neighbourhood.slug == name))
+        )
+        if found is None:
+            raise click.UsageError(f"unknown neighbourhood {name!r}")
+        return found
+    return None
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", "name", required=True, help="Display name.")
+@click.option("--password", required=True, help="At least 10 characters.")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.RESIDENT.value,
+    show_default=True,
+)
+@click.option("--postcode", default=None, help="Dutch postcode, e.g. 6511AB.")
+@click.option("--house-number", default=None)
+@click.option(
+    "--neighbourhood",
+    default=None,
+    help="Name or slug; for staff without an address. With one neighbourhood, optional.",
+)
+def create_user(
+    email: str,
+    name: str,
+    password: str,
+    role: str,
+    postcode: str | None,
+    house_number: str | None,
+    neighbourhood: str | None,
+) -> None:
+    """Create one account with ROLE (resident, coordinator, outreach or admin)."""
+    chosen = Role(role)
+    hood = _pick_neighbourhood(neighbourhood)
+    if hood is None and chosen in (Role.COORDINATOR, Role.OUTREACH) and not postcode:
+        hoods = list(db.session.scalars(select(Neighbourhood)).all())
+        if len(hoods) == 1:
+            hood = hoods[0]
+    try:
+        member = create_member(
+            display_name=name,
+            email=email,
+            password=password,
+            role=chosen,
+            postcode=postcode,
+            house_number=house_number,
+            neighbourhood=hood,
+        )
+    except BuurthulpError as exc:
+        where = f" ({exc.field})" if exc.field else ""
+        raise click.ClickException(f"{exc.message}{where}") from None
+    place = member.neighbourhood.name if member.neighbourhood else "-"
+    click.echo(f"created {chosen.value} {member.email} (id {member.id}, neighbourhood {place})")

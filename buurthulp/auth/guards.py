@@ -1,0 +1,88 @@
+"""Route guards: every view and API endpoint declares who may reach it.
+
+A guard both enforces and labels: the label (`view.access`) lets a test walk the URL map and
+fail for any route that forgot to say. Object-level checks ("this member's statement") come
+after, in the load-and-authorise helpers of each feature.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import g, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from buurthulp.auth.models import Member
+from buurthulp.auth.permissions import has_permission
+from buurthulp.auth.roles import Permission
+from buurthulp.errors import NotAllowed, NotAuthenticated
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PUBLIC = "public"
+MEMBER = "member"
+
+
+def _label(view: F, access: str | tuple[Permission, ...]) -> F:
+    view.access = access  # type: ignore[attr-defined]
+    return view
+
+
+def public(view: F) -> F:
+    """Anyone, logged in or not."""
+    return _label(view, PUBLIC)
+
+
+def current_member() -> Member | None:
+    """The member behind this request: the API's bearer token or the web session."""
+    api_member = g.get("api_member")
+    if api_member is not None:
+        return api_member
+    if request.path.startswith("/api/"):
+        return None  # the API never trusts a session cookie: no CSRF through the API
+    user = current_user._get_current_object()
+    return user if isinstance(user, Member) else None
+
+
+def _require_login() -> Member | Any:
+    member = current_member()
+    if member is None:
+        if request.path.startswith("/api/"):
+            raise NotAuthenticated(_("Log in first: send a valid bearer token."))
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    return member
+
+
+def login_required(view: F) -> F:
+    """Any logged-in member."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        member = _require_login()
+        if not isinstance(member, Member):
+            return member
+        return view(*args, **kwargs)
+
+    return _label(wrapper, MEMBER)  # type: ignore[return-value]
+
+
+def requires(*permissions: Permission) -> Callable[[F], F]:
+    """A member holding every permission in at least one neighbourhood."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            member = _require_login()
+            if not isinstance(member, Member):
+                return member
+            for permission in permissions:
+                if not has_permission(member, permission):
+                    raise NotAllowed(_("This page is for staff with the right role only."))
+            return view(*args, **kwargs)
+
+        return _label(wrapper, tuple(permissions))  # type: ignore[return-value]
+
+    return decorate

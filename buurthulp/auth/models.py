@@ -1,0 +1,150 @@
+"""Members, their role assignments and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from buurthulp.auth.roles import Role
+from buurthulp.extensions import db
+from buurthulp.models_base import UTCDateTime, utcnow
+from buurthulp.neighbourhoods.models import Neighbourhood
+
+ROLE_VALUES = ", ".join(f"'{r.value}'" for r in Role)
+
+
+class Member(db.Model):
+    """A person with an account. Their exact home point is for staff; others see `public_*`."""
+
+    __tablename__ = "auth_member"
+    __table_args__ = (
+        CheckConstraint("status IN ('active', 'suspended', 'erased')", name="status_known"),
+        Index("ix_auth_member_email_lower", "email", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased; NULL for residents a coordinator keeps on their behalf (no e-mail).
+    email: Mapped[str | None] = mapped_column(String(254))
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    postcode: Mapped[str | None] = mapped_column(String(6))
+    house_number: Mapped[str | None] = mapped_column(String(12))
+    home_lat: Mapped[float | None]
+    home_lon: Mapped[float | None]
+    public_lat: Mapped[float | None]
+    public_lon: Mapped[float | None]
+    neighbourhood_id: Mapped[int | None] = mapped_column(
+        ForeignKey("neighbourhoods_neighbourhood.id", ondelete="SET NULL"), index=True
+    )
+    locale: Mapped[str] = mapped_column(String(5), default="nl")
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    # Bumped on password change: every other session and API token stops working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    neighbourhood: Mapped[Neighbourhood | None] = relationship()
+    roles: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", lazy="selectin"
+    )
+    tags: Mapped[list[MemberTag]] = relationship(
+        back_populates="member", cascade="all, delete-orphan", order_by="MemberTag.tag"
+    )
+
+    # Flask-Login protocol -------------------------------------------------------------
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == "active"
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        """Session id carries the version, so a password change ends other sessions."""
+        return f"{self.id}:{self.session_version}"
+
+    # Convenience ------------------------------------------------------------------------
+    @property
+    def role_names(self) -> list[str]:
+        return sorted({a.role for a in self.roles})
+
+    def has_role(self, role: Role) -> bool:
+        return any(a.role == role for a in self.roles)
+
+    @property
+    def is_staff(self) -> bool:
+        return any(a.role != Role.RESIDENT for a in self.roles)
+
+    def tag_list(self, kind: str) -> list[str]:
+        return [t.tag for t in self.tags if t.kind == kind]
+
+    def __repr__(self) -> str:
+        return f"<Member {self.id} {self.display_name!r}>"
+
+
+class RoleAssignment(db.Model):
+    """A role held by a member, in one neighbourhood (staff) or everywhere (NULL)."""
+
+    __tablename__ = "auth_role_assignment"
+    __table_args__ = (
+        CheckConstraint(f"role IN ({ROLE_VALUES})", name="role_known"),
+        UniqueConstraint("member_id", "role", "neighbourhood_id", name="uq_auth_role_assignment"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("auth_member.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    neighbourhood_id: Mapped[int | None] = mapped_column(
+        ForeignKey("neighbourhoods_neighbourhood.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    member: Mapped[Member] = relationship(back_populates="roles")
+    neighbourhood: Mapped[Neighbourhood | None] = relationship()
+
+
+class MemberTag(db.Model):
+    """An interest or talent of a member; matching (marketplace) reads these."""
+
+    __tablename__ = "auth_member_tag"
+    __table_args__ = (
+        CheckConstraint("kind IN ('interest', 'talent')", name="kind_known"),
+        UniqueConstraint("member_id", "kind", "tag", name="uq_auth_member_tag"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("auth_member.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    tag: Mapped[str] = mapped_column(String(40), index=True)
+
+    member: Mapped[Member] = relationship(back_populates="tags")
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    __tablename__ = "auth_api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("auth_member.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    session_version: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    member: Mapped[Member] = relationship()

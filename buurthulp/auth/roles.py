@@ -1,0 +1,72 @@
+"""Roles and named permissions (`area:resource:action`), and which role holds which.
+
+One table, read top to bottom, answers "who may do what". Staff roles are scoped: a
+coordinator or outreach worker holds their permissions only in the neighbourhoods they are
+assigned to; an admin assignment without a neighbourhood holds everywhere.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    RESIDENT = "resident"
+    COORDINATOR = "coordinator"
+    OUTREACH = "outreach"
+    ADMIN = "admin"
+
+
+STAFF_ROLES = frozenset({Role.COORDINATOR, Role.OUTREACH, Role.ADMIN})
+
+
+class Permission(StrEnum):
+    # A member's own things: every member holds these for themselves.
+    ACCOUNT_SELF_MANAGE = "auth:account:manage-own"
+    LEDGER_OWN_TRANSFER = "ledger:transfer:create-own"
+    # Staff, scoped to neighbourhoods.
+    MEMBERS_DIRECTORY_VIEW = "members:directory:view"
+    MEMBERS_PERSONAL_VIEW = "members:personal:view"
+    LEDGER_STATEMENT_VIEW = "ledger:statement:view"
+    LEDGER_POOL_GRANT = "ledger:pool:grant"
+    LEDGER_ACCOUNT_SETTLE = "ledger:account:settle"
+    LEDGER_TRANSFER_REVERSE = "ledger:transfer:reverse"
+    LEDGER_LIMIT_CHANGE = "ledger:limit:change"
+    LEDGER_HEALTH_VIEW = "ledger:health:view"
+    LEDGER_PROXY_ACT = "ledger:transfer:on-behalf"
+    OUTREACH_VISIT_REGISTER = "outreach:visit:register"
+    # Admin.
+    NEIGHBOURHOODS_MANAGE = "neighbourhoods:area:manage"
+    ROLES_MANAGE = "auth:role:manage"
+    OUTBOX_VIEW = "notifications:outbox:view"
+
+
+_RESIDENT = {Permission.ACCOUNT_SELF_MANAGE, Permission.LEDGER_OWN_TRANSFER}
+_COORDINATOR = {
+    Permission.MEMBERS_DIRECTORY_VIEW,
+    Permission.MEMBERS_PERSONAL_VIEW,
+    Permission.LEDGER_STATEMENT_VIEW,
+    Permission.LEDGER_POOL_GRANT,
+    Permission.LEDGER_ACCOUNT_SETTLE,
+    Permission.LEDGER_TRANSFER_REVERSE,
+    Permission.LEDGER_LIMIT_CHANGE,
+    Permission.LEDGER_HEALTH_VIEW,
+    Permission.LEDGER_PROXY_ACT,
+}
+_OUTREACH = {Permission.MEMBERS_DIRECTORY_VIEW, Permission.OUTREACH_VISIT_REGISTER}
+_ADMIN = {
+    Permission.NEIGHBOURHOODS_MANAGE,
+    Permission.ROLES_MANAGE,
+    Permission.OUTBOX_VIEW,
+    Permission.LEDGER_HEALTH_VIEW,
+}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.RESIDENT: frozenset(_RESIDENT),
+    Role.COORDINATOR: frozenset(_RESIDENT | _COORDINATOR),
+    Role.OUTREACH: frozenset(_RESIDENT | _OUTREACH),
+    Role.ADMIN: frozenset(_RESIDENT | _ADMIN),
+}
+
+# Permissions about one's own account: held regardless of neighbourhood scope.
+SELF_PERMISSIONS = frozenset(_RESIDENT)

@@ -1,0 +1,98 @@
+"""The one way a write begins, commits and rolls back.
+
+Every user action is one service call and one transaction: `with transaction():`. On SQLite
+the transaction takes the write lock at its start (`BEGIN IMMEDIATE`), so two writers never
+read the same balance and then both write; readers keep working thanks to WAL. On PostgreSQL
+services lock the rows they change (`SELECT ... FOR UPDATE`). Nothing else commits.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from buurthulp.extensions import db
+
+_sqlite_begin: ContextVar[str] = ContextVar("sqlite_begin", default="BEGIN")
+_depth: ContextVar[int] = ContextVar("transaction_depth", default=0)
+
+SQLITE_PRAGMAS = (
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=30000",
+    # FULL: a committed transfer survives a power cut, not only a process crash.
+    "PRAGMA synchronous=FULL",
+)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    """Hand transaction control to us and switch on the safety pragmas."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, see _sqlite_on_begin
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn: Any) -> None:
+    """`BEGIN IMMEDIATE` inside `transaction()`, a plain deferred `BEGIN` for reads."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(_sqlite_begin.get())
+
+
+def is_sqlite() -> bool:
+    """True when the bound database is SQLite (locking differs per database)."""
+    return db.session.get_bind().dialect.name == "sqlite"
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """Run a block as one write transaction: commit on success, roll back on any error.
+
+    A nested call joins the outer transaction, so services can call each other. A read
+    snapshot left open by the request (loading the current user, say) is closed first: a
+    writer must start from fresh data and, on SQLite, take the write lock before reading.
+    """
+    session = db.session()  # the real Session behind the scoped proxy
+    depth = _depth.get()
+    if depth:
+        token = _depth.set(depth + 1)
+        try:
+            yield session
+            session.flush()
+        finally:
+            _depth.reset(token)
+        return
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("unsaved changes outside a transaction(): services must own writes")
+    if session.in_transaction():
+        session.rollback()
+    depth_token = _depth.set(1)
+    begin_token = _sqlite_begin.set("BEGIN IMMEDIATE")
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        _sqlite_begin.reset(begin_token)
+        _depth.reset(depth_token)
+
+
+def in_transaction() -> bool:
+    """True inside `transaction()`: helpers that only flush can assert they are called there."""
+    return _depth.get() > 0

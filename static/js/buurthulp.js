@@ -1,0 +1,16 @@
+/* Progressive enhancement only: every page works without this file. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    // Move focus to the error summary so screen readers announce what went wrong.
+    var summary = document.querySelector("[data-autofocus]");
+    if (summary) { summary.focus(); }
+    // Stop a double click from sending a form twice; the server refuses doubles anyway.
+    document.querySelectorAll("form").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        var button = form.querySelector("button[type=submit]");
+        if (button) { window.setTimeout(function () { button.disabled = true; }, 0); }
+      });
+    });
+  });
+})();
