@@ -1,13 +1,185 @@
-"""`flask demo`: a believable Nijmegen to try Buurthulp with (filled in below)."""
+"""`flask demo`: a believable Nijmegen to try Buurthulp with.
+
+Six neighbourhoods made of real PC4 areas, an admin, two coordinators, two outreach workers
+and 240 residents with names, interests, talents and homes spread over the real postcodes.
+Everything is made through the same services the app uses, with a fixed random seed, so the
+town is the same every time. All demo accounts share one printed password; it is hashed once.
+"""
 
 from __future__ import annotations
 
+import random
+import string
+from dataclasses import dataclass
+
 import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from buurthulp.auth.passwords import hash_password
+from buurthulp.auth.roles import Role
+from buurthulp.auth.services import assign_role, count_members, create_member, set_tags
+from buurthulp.db import transaction
+from buurthulp.extensions import db
+from buurthulp.neighbourhoods.services import save_neighbourhood
+
+DEFAULT_PASSWORD = "buurthulp-demo"
+DOMAIN = "demo.buurthulp.nl"
+RESIDENTS = 240
+SEED = 6511
+
+NEIGHBOURHOODS: list[tuple[str, list[str], str]] = [
+    ("Centrum", ["6511", "6512"], "Binnenstad en Benedenstad."),
+    ("Oost", ["6521", "6522", "6523", "6524"], "Bottendaal, Altrade, Hengstdal en Galgenveld."),
+    ("Zuid", ["6525", "6531", "6532", "6533"], "Heyendaal, Brakkenstein, Hazenkamp en Goffert."),
+    ("Dukenburg", ["6534", "6535", "6536", "6537", "6538"], "Hatert, Tolhuis en Dukenburg."),
+    (
+        "Lindenholt en West",
+        ["6541", "6542", "6543", "6544", "6545", "6546"],
+        "Biezen, Wolfskuil, Heseveld, Neerbosch-Oost en Lindenholt.",
+    ),
+    ("Noord", ["6515", "6663"], "Lent en Oosterhout."),
+]
+
+FIRST_NAMES = (
+    "Annie Bep Corrie Dina Els Fenna Gerda Hanneke Ineke Joke Kees Lotte Mieke Nel Oscar Piet "
+    "Riet Sanne Thea Ursula Vera Wim Yvonne Zeynep Ahmed Fatima Mohamed Sevda Daan Emma Noah "
+    "Sophie Lucas Julia Bram Fleur Jan Henk Truus Gijs Marloes Anouk Ruud Karin Mustafa Aylin "
+    "Priya Ravi Jozef Maria Tineke Cor Harrie Dorien Lies Theo Jannie Sjaak Marga Ilse Ton"
+).split()
+SURNAMES = (
+    "de Vries|Jansen|van den Berg|Bakker|Visser|Smit|Meijer|de Boer|Mulder|de Groot|Bos|Vos|"
+    "Peters|Hendriks|van Leeuwen|Dekker|Brouwer|de Wit|Dijkstra|Smits|de Graaf|van der Meer|"
+    "Kok|Jacobs|Vermeulen|van Dijk|Willems|Gerritsen|Kuipers|Verhoeven|Hermans|Schouten|"
+    "Arts|Janssen|Claassen|Wouters|Yilmaz|El Amrani|Kaya|Öztürk|Nguyen|Kramer|Lammers"
+).split("|")
+INTERESTS = (
+    "wandelen koken tuinieren breien kaarten muziek lezen fietsen schilderen voetbal "
+    "geschiedenis koffiedrinken puzzelen dieren zingen computers fotografie bridge"
+).split()
+TALENTS = [
+    "boodschappen",
+    "klussen in huis",
+    "tuin",
+    "vervoer en begeleiding",
+    "gezelschap en wandelen",
+    "administratie en formulieren",
+    "computer en telefoon",
+    "koken en maaltijden",
+    "huisdieren",
+]
+POSTCODE_LETTERS = [
+    a + b
+    for a in string.ascii_uppercase
+    for b in string.ascii_uppercase
+    if a + b not in {"SA", "SD", "SS"}
+]
+
+
+@dataclass
+class Login:
+    role: str
+    name: str
+    email: str
+    neighbourhood: str
+
+
+def _address(rng: random.Random, pc4s: list[str]) -> tuple[str, str]:
+    number = str(rng.randint(1, 180)) + (rng.choice(["", "", "", "a", "b"]))
+    return rng.choice(pc4s) + rng.choice(POSTCODE_LETTERS[:60]), number
+
+
+def build_demo_town(password: str, *, residents: int = RESIDENTS) -> list[Login]:
+    """Create the town in one transaction; returns the staff and a sample of residents."""
+    rng = random.Random(SEED)
+    pw_hash = hash_password(password)
+    logins: list[Login] = []
+    with transaction():
+        hoods = [
+            save_neighbourhood(actor=None, name=name, pc4_codes=codes, description=text)
+            for name, codes, text in NEIGHBOURHOODS
+        ]
+
+        def make(role: Role, name: str, email: str, hood_index: int | None) -> object:
+            hood = hoods[hood_index] if hood_index is not None else None
+            postcode, number = _address(rng, hood.pc4_codes) if hood else (None, None)
+            member = create_member(
+                display_name=name,
+                email=email,
+                password=None,
+                password_hash=pw_hash,
+                role=role,
+                postcode=postcode,
+                house_number=number,
+                neighbourhood=hood if role in (Role.COORDINATOR, Role.OUTREACH) else None,
+                consent_version=current_app.config["PRIVACY_STATEMENT_VERSION"],
+            )
+            logins.append(Login(role.value, name, email, hood.name if hood else "—"))
+            return member
+
+        make(Role.ADMIN, "Beheer Buurthulp", f"admin@{DOMAIN}", None)
+        # Each professional covers three neighbourhoods: their home one and two more.
+        staff = [
+            (Role.COORDINATOR, "Marieke (coördinator)", "coordinator1", 0, (1, 5)),
+            (Role.COORDINATOR, "Youssef (coördinator)", "coordinator2", 3, (2, 4)),
+            (Role.OUTREACH, "Ria (eropaf-team)", "outreach1", 1, (0, 5)),
+            (Role.OUTREACH, "Jeroen (eropaf-team)", "outreach2", 4, (2, 3)),
+        ]
+        for role, name, local, home, extra in staff:
+            member = make(role, name, f"{local}@{DOMAIN}", home)
+            for index in extra:
+                assign_role(member, role, neighbourhood=hoods[index], actor=None)
+            logins[-1].neighbourhood = ", ".join(hoods[i].name for i in (home, *extra))
+        for n in range(1, residents + 1):
+            first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)
+            name = f"{first} {last.split()[-1][0]}."
+            member = make(Role.RESIDENT, name, f"bewoner{n:03d}@{DOMAIN}", n % len(hoods))
+            set_tags(member, "interest", rng.sample(INTERESTS, rng.randint(1, 4)))
+            set_tags(member, "talent", rng.sample(TALENTS, rng.randint(0, 3)))
+        db.session.flush()
+        _demo_activity(rng)
+    return logins
+
+
+def _demo_activity(rng: random.Random) -> None:
+    """Some history in the time bank, when the ledger offers a way to add it."""
+    hook = current_app.extensions.get("buurthulp_demo_activity")
+    if hook is not None:
+        hook(rng)
 
 
 @click.command("demo")
-@click.option("--password", default=None)
-@click.option("--if-empty", is_flag=True)
+@click.option(
+    "--password", default=None, help=f"Password for every demo login (default: {DEFAULT_PASSWORD})."
+)
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Do nothing (and succeed) when the database already has members.",
+)
+@with_appcontext
 def demo_command(password: str | None, if_empty: bool) -> None:
-    """Fill an empty database with a demo town and print the logins."""
-    click.echo("demo: not yet")
+    """Fill an empty database with a demo town (Nijmegen) and print the logins."""
+    if count_members():
+        if if_empty:
+            click.echo("The database already has members: the demo town is not added again.")
+            click.echo(
+                f"Demo logins (if this is the demo town): admin@{DOMAIN}, "
+                f"coordinator1@{DOMAIN}, bewoner001@{DOMAIN} ..."
+            )
+            return
+        raise click.ClickException("the database is not empty; the demo town needs an empty one")
+    chosen = password or DEFAULT_PASSWORD
+    if len(chosen) < 10:
+        raise click.ClickException("the password needs at least 10 characters")
+    logins = build_demo_town(chosen)
+    staff = [login for login in logins if login.role != Role.RESIDENT.value]
+    residents = [login for login in logins if login.role == Role.RESIDENT.value]
+    rows = staff + residents[:6]
+    width = max(len(r.email) for r in rows)
+    click.echo(f"Demo town ready: {len(NEIGHBOURHOODS)} neighbourhoods, {len(logins)} accounts.")
+    click.echo(f"{'role':<12} {'e-mail':<{width}}  {'name':<24} neighbourhoods")
+    for row in rows:
+        click.echo(f"{row.role:<12} {row.email:<{width}}  {row.name:<24} {row.neighbourhood}")
+    click.echo(f"... and bewoner001 to bewoner{len(residents):03d}@{DOMAIN}")
+    click.echo(f"Password for every demo login: {chosen}")

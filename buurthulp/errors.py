@@ -13,7 +13,10 @@ from flask import Flask, flash, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
+
+from buurthulp.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -121,9 +124,17 @@ def json_error(status: int, code: str, message: str, **extra: Any):
 def error_page(status: int, message: str | None = None):
     title = ERROR_TITLES.get(status, ERROR_TITLES[400])
     hint = ERROR_HINTS.get(status, ERROR_HINTS[400])
-    return render_template(
-        "errors/error.html", status=status, title=title, hint=hint, message=message
-    ), status
+    try:
+        body = render_template(
+            "errors/error.html", status=status, title=title, hint=hint, message=message
+        )
+    except Exception:  # the page itself failed (database down?): still answer kindly
+        log.exception("error page %s could not be rendered", status)
+        body = (
+            f"<!doctype html><html lang=nl><title>Buurthulp</title><main><h1>{escape(title)}"
+            f"</h1><p>{escape(hint)}</p></main></html>"
+        )
+    return body, status
 
 
 def flash_error(exc: BuurthulpError) -> None:
@@ -170,6 +181,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
+        try:
+            db.session.rollback()
+        except Exception:  # the database may be the thing that failed
+            log.warning("rollback after an unhandled error failed too")
         if wants_json():
             return json_error(500, "server_error", str(ERROR_TITLES[500]))
         return error_page(500)

@@ -50,7 +50,14 @@ def register_web(app: Flask) -> None:
     from buurthulp.demo import demo_command
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    # Batch mode: SQLite can only ALTER a table by copying it; Alembic does that for us.
+    migrate.init_app(
+        app,
+        db,
+        directory=str(app.root_path + "/../migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
     csrf.init_app(app)
     babel.init_app(
         app,

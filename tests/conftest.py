@@ -51,6 +51,9 @@ def test_config(url: str, **extra: Any) -> dict[str, Any]:
     return config
 
 
+test_config.__test__ = False  # a helper, not a test (tests import it by this name)
+
+
 @pytest.fixture(autouse=True)
 def _no_network_no_mail(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test talks to the internet or sends real mail; localhost services are fine."""

@@ -1,0 +1,91 @@
+"""Configuration from the environment, and kind error pages for every failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from buurthulp import create_app
+from buurthulp.config import ConfigError, database_url
+from buurthulp.config import load as load_config
+from tests.conftest import test_config
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("BUURTHULP_ENV", "production")
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load_config(str(tmp_path))
+
+
+def test_development_generates_its_secret_once(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("BUURTHULP_ENV", raising=False)
+    first = load_config(str(tmp_path))["SECRET_KEY"]
+    second = load_config(str(tmp_path))["SECRET_KEY"]
+    assert first == second and len(first) >= 40
+    assert (Path(tmp_path) / "dev-secret-key").stat().st_mode & 0o077 == 0
+
+
+def test_production_cookies_are_secure(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("BUURTHULP_ENV", "production")
+    config = load_config(str(tmp_path))
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert config["BUURTHULP_MAIL_BACKEND"] == "smtp"
+
+
+def test_database_url_defaults_to_sqlite_and_accepts_postgres_urls(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert database_url(str(tmp_path)).startswith("sqlite:///")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")
+    assert database_url(str(tmp_path)) == "postgresql+psycopg://u@h/db"
+
+
+def test_unknown_pages_get_a_kind_404_page(client):
+    response = client.get("/bestaat-niet")
+    assert response.status_code == 404
+    body = response.get_data(as_text=True)
+    assert "<h1>" in body and "Traceback" not in body
+
+
+def test_an_unexpected_error_gives_a_kind_500_page_not_a_trace(app, client, monkeypatch):
+    from buurthulp.core import views
+
+    def explode(*_a, **_k):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views, "render_template", explode)
+    response = client.get("/")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "boom" not in body and "Traceback" not in body
+    assert "<h1>" in body
+
+
+def test_too_many_login_attempts_get_a_friendly_429(database_url, db_session):
+    app = create_app(
+        test_config(database_url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute")
+    )
+    client = app.test_client()
+    data = {"email": "someone@example.org", "password": "wrong password"}
+    statuses = [client.post("/inloggen", data=data).status_code for _ in range(3)]
+    assert statuses[:2] == [422, 422]
+    assert statuses[2] == 429
+    page = client.post("/inloggen", data=data).get_data(as_text=True)
+    assert "wait a minute" in page or "minuut" in page
+
+
+def test_every_page_answers_with_security_headers(client):
+    headers = client.get("/").headers
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_the_health_check_answers(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
