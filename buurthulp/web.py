@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import format_decimal
 from flask_login import current_user
 
@@ -14,7 +14,12 @@ LOCALES = ("nl", "en")
 
 
 def select_locale() -> str:
-    """The visitor's own choice first (session or account), then Dutch."""
+    """The visitor's own choice first (session or account), then Dutch.
+
+    Outside a request (CLI, scripts) there is no visitor: Dutch, the default.
+    """
+    if not has_request_context():
+        return "nl"
     chosen = session.get("locale")
     if chosen in LOCALES:
         return chosen

@@ -51,7 +51,7 @@ class Factories:
             password=password,
             role=role,
             postcode=postcode,
-            house_number=house_number or str(n),
+            house_number=(house_number or str(n)) if postcode else None,
             neighbourhood=neighbourhood if role in (Role.COORDINATOR, Role.OUTREACH) else None,
             consent_version="test",
         )

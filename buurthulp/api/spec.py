@@ -135,9 +135,15 @@ def _authenticate() -> None:
 
 def parse_body(model: type[BaseModel]) -> BaseModel:
     """The request's JSON as `model`, or a 400/422 that says which field is wrong."""
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nesting deeper than the JSON parser goes: not a usable body
+        data = None
     if data is None:
         raise InvalidInput(_("Send a JSON object as the request body."), code="bad_json")
+    if _has_nul(data):
+        # No database text column can hold U+0000 (PostgreSQL refuses it): a 422, not a 500.
+        raise InvalidInput(_("The request contains a character we cannot use (U+0000)."))
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -147,6 +153,22 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
             _("Field '%(field)s': %(problem)s", field=where, problem=first.get("msg", "invalid")),
             field=where,
         ) from None
+
+
+def _has_nul(data: Any) -> bool:
+    """True when any key or string in decoded JSON holds U+0000 (a loop: nesting can be deep)."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
 
 
 def _respond(result: Any) -> Any:

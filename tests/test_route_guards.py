@@ -1,0 +1,252 @@
+"""Every route says who may reach it, and the guards do what the labels say.
+
+The expectations come from each route's `access` label (set by `buurthulp.auth.guards` or the
+API registry), never from a hand-written list per route: a new page or API endpoint is walked,
+labelled-checked and tried as every kind of visitor without touching this file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from werkzeug.routing import Rule
+
+from buurthulp import create_app
+from buurthulp.auth.guards import MEMBER, PUBLIC, public
+from buurthulp.auth.models import Member
+from buurthulp.auth.permissions import has_permission
+from buurthulp.auth.roles import Permission
+from buurthulp.neighbourhoods.models import Neighbourhood
+from tests.conftest import test_config as config_for
+from tests.factories import CENTRUM, OOST, PASSWORD
+
+IGNORED_ENDPOINTS = {"static"}
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# Reviewed on purpose: a page becoming reachable for everyone should be a conscious choice.
+KNOWN_PUBLIC_ENDPOINTS = {
+    "core.home",
+    "core.set_language",
+    "core.privacy_statement",
+    "core.health",
+    "auth.login",
+    "auth.logout",
+    "auth.register",
+    "auth.forgot_password",
+    "auth.reset_password",
+    "api.create_token",
+    "api.openapi",
+}
+
+
+def unlabeled_routes(app: Flask) -> list[str]:
+    """`METHODS /rule (endpoint)` for each route whose view does not declare its access."""
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in IGNORED_ENDPOINTS:
+            continue
+        if not _valid_label(getattr(app.view_functions[rule.endpoint], "access", None)):
+            methods = ",".join(sorted(rule.methods - {"HEAD", "OPTIONS"}))
+            missing.append(f"{methods} {rule.rule} ({rule.endpoint})")
+    return sorted(missing)
+
+
+def _valid_label(label: object) -> bool:
+    if label in (PUBLIC, MEMBER):
+        return True
+    return (
+        isinstance(label, tuple) and bool(label) and all(isinstance(p, Permission) for p in label)
+    )
+
+
+def test_every_route_declares_who_may_reach_it(app):
+    assert unlabeled_routes(app) == []
+
+
+def test_the_guard_walk_names_a_route_that_forgot_its_guard():
+    """The walk above can fail: a route without a guard is listed by method, rule and name."""
+    fresh = create_app(config_for("sqlite://"))
+    fresh.add_url_rule("/vergeten", "forgotten", lambda: "oops")
+    fresh.add_url_rule("/goed", "guarded", public(lambda: "fine"))
+    assert unlabeled_routes(fresh) == ["GET /vergeten (forgotten)"]
+
+
+def test_only_the_reviewed_routes_are_public(app):
+    public_endpoints = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if getattr(app.view_functions[rule.endpoint], "access", None) == PUBLIC
+    }
+    assert public_endpoints - KNOWN_PUBLIC_ENDPOINTS == set()
+
+
+# The access matrix ---------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """Two neighbourhoods and one visitor of each kind; "this" neighbourhood owns the objects."""
+
+    this: Neighbourhood
+    other: Neighbourhood
+    visitors: dict[str, Member | None]
+    make: Any
+
+
+VISITORS = (
+    "anonymous",
+    "resident",
+    "other_resident",
+    "coordinator_elsewhere",
+    "coordinator_here",
+    "outreach",
+    "admin",
+)
+
+
+@pytest.fixture
+def world(make) -> World:
+    this = make.neighbourhood("Centrum", pc4=CENTRUM)
+    other = make.neighbourhood("Oost", pc4=OOST)
+    visitors: dict[str, Member | None] = {
+        "anonymous": None,
+        "resident": make.resident(this),
+        "other_resident": make.resident(this),
+        "coordinator_elsewhere": make.coordinator(other),
+        "coordinator_here": make.coordinator(this),
+        "outreach": make.outreach(this),
+        "admin": make.admin(),
+    }
+    return World(this=this, other=other, visitors=visitors, make=make)
+
+
+def _transfer_id(world: World) -> int:
+    from buurthulp.ledger import services as ledger
+
+    payer, payee = world.visitors["resident"], world.visitors["other_resident"]
+    booking = ledger.thank(
+        payer=payer, to_member_id=payee.id, minutes=30, description="Boodschappen", actor=payer
+    )
+    return booking.transfer.id
+
+
+# URL argument name -> a real value that belongs to "this" neighbourhood.
+PARAMETER_FACTORIES: dict[str, Callable[[World], Any]] = {
+    "neighbourhood_id": lambda w: w.this.id,
+    "member_id": lambda w: w.visitors["resident"].id,
+    "transfer_id": _transfer_id,
+    "token": lambda w: "not-a-real-token",
+}
+
+
+def _rules() -> list[Rule]:
+    """The URL map, read once at collection so each route is its own test."""
+    collected = create_app(config_for("sqlite://"))
+    return sorted(
+        (r for r in collected.url_map.iter_rules() if r.endpoint not in IGNORED_ENDPOINTS),
+        key=lambda r: (r.rule, r.endpoint),
+    )
+
+
+RULES = _rules()
+GET_RULES = [r for r in RULES if "GET" in r.methods]
+UNSAFE_RULES = [r for r in RULES if r.methods & UNSAFE_METHODS]
+
+
+def _fill(rule: Rule, world: World) -> str:
+    values = {}
+    for name in rule.arguments:
+        factory = PARAMETER_FACTORIES.get(name)
+        if factory is None:
+            pytest.skip(f"no factory yet for URL argument {name!r} of {rule.rule}")
+        try:
+            values[name] = factory(world)
+        except ImportError as exc:
+            pytest.skip(f"{name!r} needs a feature that is not built yet: {exc}")
+    return rule.build(values, append_unknown=False)[1]
+
+
+def _placeholders(rule: Rule) -> str:
+    """Any value fits: an anonymous visitor is refused before anything is loaded."""
+    return rule.build(dict.fromkeys(rule.arguments, 1), append_unknown=False)[1]
+
+
+def _is_api(rule: Rule) -> bool:
+    return rule.rule.startswith("/api/")
+
+
+def _clients(app: Flask, world: World, api_headers: Any) -> Iterator[tuple[str, Any, dict]]:
+    """A fresh client per visitor: logged in through the form, or with a bearer token for API."""
+    for name in VISITORS:
+        member = world.visitors[name]
+        client = app.test_client()
+        headers: dict[str, str] = {}
+        if member is not None:
+            response = client.post("/inloggen", data={"email": member.email, "password": PASSWORD})
+            assert response.status_code == 302, name
+            headers = api_headers(member)
+        yield name, client, headers
+
+
+def _expected(label: Any, member: Member | None, *, scoped_to: int | None) -> set[int]:
+    """What a visitor should get from a route with this label."""
+    if member is None:
+        raise AssertionError("anonymous visitors are checked separately")
+    if label == PUBLIC:
+        return {200}
+    if label == MEMBER:
+        # Object-level checks decide on routes with arguments: refused or hidden, never a crash.
+        return {200} if scoped_to is None else {200, 403, 404}
+    if not all(has_permission(member, p) for p in label):
+        return {403}
+    if scoped_to is not None and not all(has_permission(member, p, scoped_to) for p in label):
+        return {403, 404}
+    return {200}
+
+
+def _assert_sent_to_login(response: Any, rule: Rule) -> None:
+    if _is_api(rule):
+        assert response.status_code == 401, rule.rule
+        assert response.get_json()["error"]["code"] == "not_authenticated"
+    else:
+        assert response.status_code == 302, rule.rule
+        assert urlsplit(response.headers["Location"]).path == "/inloggen", rule.rule
+
+
+@pytest.mark.parametrize("rule", GET_RULES, ids=[f"GET {r.rule}" for r in GET_RULES])
+def test_every_visitor_gets_what_the_route_label_promises(app, client, world, api_headers, rule):
+    label = app.view_functions[rule.endpoint].access
+    url = _fill(rule, world)
+    scoped_to = world.this.id if rule.arguments else None
+    seen = {}
+    for name, visitor_client, headers in _clients(app, world, api_headers):
+        response = visitor_client.get(url, headers=headers if _is_api(rule) else {})
+        seen[name] = response.status_code
+        if name == "anonymous":
+            if label == PUBLIC:
+                assert response.status_code == 200, (url, name)
+            else:
+                _assert_sent_to_login(response, rule)
+            continue
+        expected = _expected(label, world.visitors[name], scoped_to=scoped_to)
+        assert response.status_code in expected, (url, name, response.status_code, seen)
+
+
+@pytest.mark.parametrize("rule", UNSAFE_RULES, ids=[f"POST {r.rule}" for r in UNSAFE_RULES])
+def test_an_anonymous_post_never_succeeds_on_a_guarded_route(app, client, rule):
+    label = app.view_functions[rule.endpoint].access
+    url = _placeholders(rule)
+    method = sorted(rule.methods & UNSAFE_METHODS)[0]
+    response = client.open(url, method=method, data={"anything": "x"})
+    if label == PUBLIC:
+        assert response.status_code < 500, url
+        return
+    if _is_api(rule):
+        assert response.status_code in {400, 401, 403}, (url, response.status_code)
+        assert response.get_json()["error"]["code"]
+    else:
+        _assert_sent_to_login(response, rule)
