@@ -17,7 +17,7 @@ PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install venv $(VENV) translations run serve test lint fmt bench clean
+.PHONY: help install venv $(VENV) translations messages run serve test lint fmt bench clean
 
 help:
 	@echo "make install   virtualenv in $(VENV) with the app and dev tools, translations compiled"
@@ -45,6 +45,12 @@ translations: $(MO_FILES)
 
 %.mo: %.po | $(INSTALL_STAMP)
 	$(VENV)/bin/pybabel compile -f -i $< -o $@
+
+# Refresh the catalogue after changing texts: extract, then merge into every language.
+messages: $(INSTALL_STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+		--sort-output -o $(TRANSLATIONS)/messages.pot .
+	$(VENV)/bin/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
 
 # --- run ---------------------------------------------------------------------------------
 run: install

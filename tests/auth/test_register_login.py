@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from buurthulp.auth.models import ApiToken, Member
@@ -11,6 +12,12 @@ from buurthulp.extensions import db
 from buurthulp.notifications.models import OutboxMail
 from buurthulp.privacy.models import Consent
 from tests.factories import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """These tests read the English texts; Dutch is checked in test_translations."""
+    client.post("/taal", data={"locale": "en"})
 
 
 def _register(client, **overrides):
