@@ -1,0 +1,44 @@
+"""`flask ledger ...`: check the ledger's invariants, print its size and totals."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from flask.cli import AppGroup
+
+from buurthulp.ledger import services
+from buurthulp.ledger.verify import counts, verify
+
+ledger_cli = AppGroup("ledger", help="The time bank: check and summarise the ledger.")
+
+
+@ledger_cli.command("verify")
+def verify_command() -> None:
+    """Check every ledger invariant; exit 0 when all hold, 1 listing the violations."""
+    started = time.perf_counter()
+    problems = verify()
+    size = counts()
+    took = time.perf_counter() - started
+    summary = (
+        f"{size['transfers']} transfers, {size['entries']} entries, "
+        f"{size['accounts']} accounts checked in {took:.2f} s"
+    )
+    if problems:
+        click.echo(f"ledger verify: {len(problems)} violation(s) found ({summary}):", err=True)
+        for problem in problems:
+            click.echo(f"  - {problem}", err=True)
+        sys.exit(1)
+    click.echo(f"ledger verify: OK, all invariants hold ({summary}).")
+
+
+@ledger_cli.command("stats")
+def stats_command() -> None:
+    """Transfers and minutes per kind."""
+    size = counts()
+    click.echo(
+        f"accounts {size['accounts']}, transfers {size['transfers']}, entries {size['entries']}"
+    )
+    for kind, number, minutes in services.totals_by_kind():
+        click.echo(f"{kind:<11} {number:>8} transfers {minutes:>12} minutes")

@@ -1,0 +1,53 @@
+"""How the ledger plugs into the app: blueprint, CLI group, signal receivers, header data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request, url_for
+
+from buurthulp import signals
+
+
+def _on_member_created(member: Any, **_extra: Any) -> None:
+    from buurthulp.ledger.services import ensure_member_account
+
+    ensure_member_account(member)
+
+
+def _on_neighbourhood_saved(neighbourhood: Any, **_extra: Any) -> None:
+    from buurthulp.ledger.services import ensure_pool
+
+    ensure_pool(neighbourhood)
+
+
+def _on_member_moved(member: Any, **_extra: Any) -> None:
+    from buurthulp.ledger.services import follow_move
+
+    follow_move(member)
+
+
+def _ledger_header() -> dict[str, Any]:
+    from buurthulp.auth.guards import current_member
+    from buurthulp.ledger.services import ledger_header
+
+    if not request:
+        return {"ledger_header": None}
+    member = current_member()
+    if member is None:
+        return {"ledger_header": None}
+    return {"ledger_header": ledger_header(member, url_for("ledger.statement"))}
+
+
+def register(app: Flask) -> None:
+    """Blueprint at /tijdbank, `flask ledger`, signal receivers and `ledger_header`."""
+    from buurthulp.ledger.cli import ledger_cli
+    from buurthulp.ledger.views import bp
+
+    app.register_blueprint(bp)
+    app.cli.add_command(ledger_cli)
+    # Module-level functions held strongly: connecting again for a second app is a no-op.
+    signals.member_created.connect(_on_member_created, weak=False)
+    signals.neighbourhood_saved.connect(_on_neighbourhood_saved, weak=False)
+    signals.member_moved.connect(_on_member_moved, weak=False)
+    app.context_processor(_ledger_header)

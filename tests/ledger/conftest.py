@@ -1,0 +1,37 @@
+"""Ledger fixtures: one neighbourhood with three residents and a coordinator, and another
+neighbourhood with its own coordinator and resident (for the 'not yours' cases)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.factories import CENTRUM, OOST
+from tests.ledger.helpers import Town
+
+
+@pytest.fixture
+def town(make: Any) -> Town:
+    hood = make.neighbourhood(pc4=CENTRUM)
+    other = make.neighbourhood(pc4=OOST)
+    return Town(
+        hood=hood,
+        other_hood=other,
+        alice=make.resident(hood, name="Alice"),
+        bob=make.resident(hood, name="Bob"),
+        carol=make.resident(hood, name="Carol"),
+        coord=make.coordinator(hood, name="Coördinator Centrum"),
+        other_coord=make.coordinator(other, name="Coördinator Oost"),
+        stranger=make.resident(other, name="Stranger"),
+    )
+
+
+@pytest.fixture
+def english(db_session: Any) -> None:
+    """Messages in English, so assertions read the msgids whatever the translations say."""
+    from flask import session
+    from flask_babel import refresh
+
+    session["locale"] = "en"
+    refresh()
