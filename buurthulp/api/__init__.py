@@ -7,5 +7,5 @@ from buurthulp.api.spec import ApiRegistry
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 registry = ApiRegistry(bp)
 
-from buurthulp.api import core  # noqa: E402,F401  (registers the endpoints)
-from buurthulp.api import ledger  # noqa: E402,F401  (registers the endpoints)
+# The endpoint modules register themselves on `registry` when imported.
+from buurthulp.api import core, ledger  # noqa: E402,F401
