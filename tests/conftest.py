@@ -19,6 +19,7 @@ import pytest
 from flask import Flask
 from flask.globals import app_ctx
 from flask.testing import FlaskClient
+from flask_migrate import upgrade as migrate_upgrade
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from buurthulp import create_app
@@ -108,7 +109,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 def app(database_url: str) -> Iterator[Flask]:
     application = create_app(test_config(database_url))
     with application.app_context():
-        db.create_all()
+        migrate_upgrade()  # the real migrations build the schema every test runs on
     yield application
     with application.app_context():
         db.engine.dispose()
