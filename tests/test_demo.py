@@ -11,6 +11,8 @@ from buurthulp.auth.services import authenticate
 from buurthulp.demo import DOMAIN, NEIGHBOURHOODS, RESIDENTS, build_demo_town
 from buurthulp.extensions import db
 from buurthulp.geo import pc4_table
+from buurthulp.ledger.models import Transfer
+from buurthulp.ledger.verify import verify
 from buurthulp.neighbourhoods.models import Neighbourhood
 
 
@@ -40,5 +42,9 @@ def test_the_demo_town_has_neighbourhoods_staff_and_residents(db_session):
         assert member.postcode[:4] in table
         assert member.tag_list("interest")
     assert len({m.display_name for m in residents}) > 100
+    # The time bank has a history, and every invariant holds.
+    assert db.session.scalar(select(func.count(Transfer.id))) >= 180
+    assert db.session.scalar(select(func.count(Transfer.id)).where(Transfer.kind == "grant")) == 6
+    assert verify() == []
     # The printed logins work with the chosen password.
     assert authenticate(logins[0].email, "demo-password-123").email == logins[0].email

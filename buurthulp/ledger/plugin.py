@@ -39,6 +39,35 @@ def _ledger_header() -> dict[str, Any]:
     return {"ledger_header": ledger_header(member, url_for("ledger.statement"))}
 
 
+def _home_links(member: Any) -> list[dict[str, str]]:
+    """Cards on the home page: where a member finds their time credits."""
+    from flask_babel import gettext as _
+
+    return [
+        {
+            "url": url_for("ledger.statement"),
+            "title": _("My time credits"),
+            "text": _("Your balance and everything you gave and received."),
+        },
+        {
+            "url": url_for("ledger.thank"),
+            "title": _("Say thank you with time"),
+            "text": _("Give time credits to a neighbour who helped you."),
+        },
+        {
+            "url": url_for("ledger.donate"),
+            "title": _("Give to the solidarity pool"),
+            "text": _("So neighbours who cannot give back can still ask for help."),
+        },
+    ]
+
+
+def _demo_activity(rng: Any) -> None:
+    from buurthulp.ledger.demo import add_demo_history
+
+    add_demo_history(rng)
+
+
 def register(app: Flask) -> None:
     """Blueprint at /tijdbank, `flask ledger`, signal receivers and `ledger_header`."""
     from buurthulp.ledger.cli import ledger_cli
@@ -51,3 +80,5 @@ def register(app: Flask) -> None:
     signals.neighbourhood_saved.connect(_on_neighbourhood_saved, weak=False)
     signals.member_moved.connect(_on_member_moved, weak=False)
     app.context_processor(_ledger_header)
+    app.extensions.setdefault("buurthulp_home_links", []).append(_home_links)
+    app.extensions["buurthulp_demo_activity"] = _demo_activity
