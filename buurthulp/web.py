@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import format_decimal
 from flask_login import current_user
 
@@ -108,7 +108,6 @@ def _template_globals() -> dict[str, Any]:
         "Permission": Permission,
         "can": lambda perm: has_permission(member, perm),
         "current_locale": select_locale(),
-        "header_extras": g.get("header_extras", []),
     }
 
 
