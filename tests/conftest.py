@@ -108,6 +108,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Flask]:
     application = create_app(test_config(database_url))
+    application.test_client_class = IsolatedClient
     with application.app_context():
         migrate_upgrade()  # the real migrations build the schema every test runs on
     yield application
@@ -158,7 +159,6 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture
 def client(app: Flask, db_session: Any) -> FlaskClient:
-    app.test_client_class = IsolatedClient
     return app.test_client()
 
 

@@ -227,10 +227,6 @@ def upgrade():
     sa.UniqueConstraint('idempotency_key', name=op.f('uq_ledger_transfer_idempotency_key')),
     sa.UniqueConstraint('reverses_transfer_id', name=op.f('uq_ledger_transfer_reverses_transfer_id'))
     )
-    with op.batch_alter_table('ledger_transfer', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_ledger_transfer_category'), ['category'], unique=False)
-        batch_op.create_index(batch_op.f('ix_ledger_transfer_payee_account_id'), ['payee_account_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_ledger_transfer_payer_account_id'), ['payer_account_id'], unique=False)
 
     op.create_table('ledger_entry',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -256,10 +252,6 @@ def downgrade():
         batch_op.drop_index('ix_ledger_entry_account_id_id')
 
     op.drop_table('ledger_entry')
-    with op.batch_alter_table('ledger_transfer', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_ledger_transfer_payer_account_id'))
-        batch_op.drop_index(batch_op.f('ix_ledger_transfer_payee_account_id'))
-        batch_op.drop_index(batch_op.f('ix_ledger_transfer_category'))
 
     op.drop_table('ledger_transfer')
     with op.batch_alter_table('ledger_limit_change', schema=None) as batch_op:

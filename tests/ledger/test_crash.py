@@ -32,22 +32,23 @@ from buurthulp import create_app
 from buurthulp.extensions import db
 from buurthulp.auth.models import Member
 from buurthulp.ledger import services
+from buurthulp.ledger.services import booking
 from tests.conftest import test_config
 
 url, payer_id, payee_id = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 app = create_app(test_config(url))
-real_book = services._book
+real_book = booking.write
 calls = []
 
-def book_then_hang(**kwargs):
-    transfer_id = real_book(**kwargs)
+def book_then_hang(*args, **kwargs):
+    transfer_id = real_book(*args, **kwargs)
     calls.append(transfer_id)
     if len(calls) == 2:
         print("FLUSHED", transfer_id, flush=True)
         time.sleep(120)  # killed here, inside the open transaction
     return transfer_id
 
-services._book = book_then_hang
+booking.write = book_then_hang
 with app.test_request_context():
     payer, payee = db.session.get(Member, payer_id), db.session.get(Member, payee_id)
     services.thank(payer=payer, to_member_id=payee_id, minutes=30, description="heel",

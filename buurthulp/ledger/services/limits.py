@@ -1,0 +1,87 @@
+"""Coordinators change a member's limits; every change is logged with who, when and why."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from buurthulp.auth.models import Member
+from buurthulp.auth.roles import Permission
+from buurthulp.db import transaction
+from buurthulp.errors import InvalidInput
+from buurthulp.extensions import db
+from buurthulp.ledger.models import Account, LimitChange
+from buurthulp.ledger.services.access import staff_member_or_404
+from buurthulp.ledger.services.cleaning import LIMIT_BOUND, clean_text
+from buurthulp.ledger.services.locking import lock
+
+
+def change_limits(
+    *, member_id: object, lower: object, upper: object, actor: Member, reason: object
+) -> Account:
+    """Set a member's limits; logged with who, when and why. The balance must already fit."""
+    member = staff_member_or_404(member_id, actor, Permission.LEDGER_LIMIT_CHANGE)
+    for value, field in ((lower, "lower_limit"), (upper, "upper_limit")):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidInput(_("Give the limit as a whole number of minutes."), field=field)
+    assert isinstance(lower, int) and isinstance(upper, int)
+    if not -LIMIT_BOUND <= lower <= 0:
+        raise InvalidInput(
+            _("The lower limit must be between %(n)s and 0 minutes.", n=-LIMIT_BOUND),
+            field="lower_limit",
+        )
+    if not 0 <= upper <= LIMIT_BOUND:
+        raise InvalidInput(
+            _("The upper limit must be between 0 and %(n)s minutes.", n=LIMIT_BOUND),
+            field="upper_limit",
+        )
+    why = clean_text(
+        reason, field="reason", required=True, empty_message=_("Write why the limits change.")
+    )
+    actor_id = actor.id
+    with transaction():
+        account = lock(members=(member,)).of_member(member.id)
+        if account.balance < lower:
+            raise InvalidInput(
+                _(
+                    "The balance (%(b)s minutes) is already below this lower limit.",
+                    b=account.balance,
+                ),
+                field="lower_limit",
+            )
+        if account.balance > upper:
+            raise InvalidInput(
+                _(
+                    "The balance (%(b)s minutes) is already above this upper limit.",
+                    b=account.balance,
+                ),
+                field="upper_limit",
+            )
+        db.session.add(
+            LimitChange(
+                account_id=account.id,
+                old_lower=account.lower_limit,
+                old_upper=account.upper_limit,
+                new_lower=lower,
+                new_upper=upper,
+                changed_by_id=actor_id,
+                reason=why,
+            )
+        )
+        db.session.execute(
+            update(Account)
+            .where(Account.id == account.id)
+            .values(lower_limit=lower, upper_limit=upper)
+            .execution_options(synchronize_session=False)
+        )
+    return db.session.get_one(Account, account.id, populate_existing=True)
+
+
+def limit_changes(account: Account) -> list[LimitChange]:
+    return list(
+        db.session.scalars(
+            select(LimitChange)
+            .where(LimitChange.account_id == account.id)
+            .order_by(LimitChange.id.desc())
+        )
+    )

@@ -1,0 +1,296 @@
+"""The six ways minutes move: thanks, match, donation, grant, settlement, reversal.
+
+Each is one service call and one transaction: clean and authorise first (no lock held),
+then book through `booking`: a movement between two members or a member and a pool is a
+`Move` handed to `booking.book`; settlement and reversal decide from the locked balances
+themselves, so they lock (`locking.lock`) and write with `booking.write_locked`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from buurthulp.auth.models import Member
+from buurthulp.auth.roles import Permission
+from buurthulp.db import transaction
+from buurthulp.errors import Conflict, InvalidInput, NotAllowed
+from buurthulp.extensions import db
+from buurthulp.ledger.models import Account, Transfer
+from buurthulp.ledger.services import booking
+from buurthulp.ledger.services.access import (
+    acting_for,
+    active_member_or_404,
+    may,
+    not_found_member,
+    pool_for_staff,
+    staff_member_or_404,
+    staff_transfer_or_404,
+)
+from buurthulp.ledger.services.accounts import ensure_pool
+from buurthulp.ledger.services.booking import Booking, Key, Move, Side
+from buurthulp.ledger.services.cleaning import (
+    clean_category,
+    clean_minutes,
+    clean_text,
+    fingerprint,
+    is_id,
+)
+from buurthulp.ledger.services.locking import lock, member_pk
+from buurthulp.models_base import utcnow
+from buurthulp.neighbourhoods.models import Neighbourhood
+
+
+def thank(
+    *,
+    payer: Member,
+    to_member_id: object,
+    minutes: object,
+    description: object,
+    actor: Member,
+    idempotency_key: str | None = None,
+    category: object = None,
+) -> Booking:
+    """A direct thank-you transfer to a member of the same neighbourhood."""
+    amount = clean_minutes(minutes)
+    text = clean_text(
+        description,
+        field="description",
+        required=True,
+        empty_message=_("Write a few words about what the time was for."),
+    )
+    cat = clean_category(category)
+    on_behalf_of = acting_for(actor, payer)
+    if is_id(to_member_id) and to_member_id == payer.id:
+        raise InvalidInput(_("You cannot pay yourself."), field="to_member_id")
+    payee = active_member_or_404(to_member_id)
+    if payer.neighbourhood_id is None or payee.neighbourhood_id != payer.neighbourhood_id:
+        raise not_found_member()
+    key = None
+    if idempotency_key:
+        key = Key(idempotency_key, fingerprint("thanks", payer.id, payee.id, amount, text, cat))
+    return booking.book(
+        Move(
+            kind="thanks",
+            payer=Side.of_member(payer),
+            payee=Side.of_member(payee),
+            minutes=amount,
+            actor_id=actor.id,
+            on_behalf_of_id=on_behalf_of.id if on_behalf_of else None,
+            description=text,
+            category=cat,
+            key=key,
+        )
+    )
+
+
+def book_match_payment(
+    match_id: int,
+    payer: Member,
+    payee: Member,
+    minutes: object,
+    category: object,
+    actor: Member,
+    on_behalf_of: Member | None = None,
+    description: str = "",
+) -> Booking:
+    """The helped party pays the helper for a confirmed match: exactly once per match id.
+
+    The marketplace's confirm step calls this (inside its own transaction or not); a second
+    confirm, sequential or racing, returns the first booking with `created=False`.
+    """
+    if not is_id(match_id):
+        raise InvalidInput(_("This match does not exist."), field="match_id")
+    amount = clean_minutes(minutes)
+    cat = clean_category(category)
+    text = clean_text(description, field="description", required=False)
+    payer_id, payee_id, actor_id = member_pk(payer), member_pk(payee), member_pk(actor)
+    if payer_id == payee_id:
+        raise InvalidInput(_("You cannot pay yourself."), field="to_member_id")
+    if actor_id not in (payer_id, payee_id) and not may(
+        actor, Permission.LEDGER_PROXY_ACT, (on_behalf_of or payer).neighbourhood_id
+    ):
+        raise NotAllowed(_("Only the two people in this match or their coordinator can confirm."))
+    key = Key(f"match:{match_id}", fingerprint("match", match_id, payer_id, payee_id, amount))
+    return booking.book(
+        Move(
+            kind="match",
+            payer=Side.of_member(payer),
+            payee=Side.of_member(payee),
+            minutes=amount,
+            actor_id=actor_id,
+            on_behalf_of_id=member_pk(on_behalf_of) if on_behalf_of else None,
+            description=text or _("Match %(id)s", id=match_id),
+            category=cat,
+            key=key,
+        )
+    )
+
+
+def donate(
+    *,
+    payer: Member,
+    minutes: object,
+    description: object = "",
+    actor: Member,
+    idempotency_key: str | None = None,
+) -> Booking:
+    """Give minutes to the solidarity pool of the member's neighbourhood."""
+    amount = clean_minutes(minutes)
+    text = clean_text(description, field="description", required=False)
+    on_behalf_of = acting_for(actor, payer)
+    if payer.neighbourhood_id is None:
+        raise InvalidInput(
+            _("You are not part of a neighbourhood, so there is no pool to give to.")
+        )
+    key = None
+    if idempotency_key:
+        key = Key(idempotency_key, fingerprint("donation", payer.id, amount, text))
+    return booking.book(
+        Move(
+            kind="donation",
+            payer=Side.of_member(payer),
+            payee=Side.pool(payer.neighbourhood_id),
+            minutes=amount,
+            actor_id=actor.id,
+            on_behalf_of_id=on_behalf_of.id if on_behalf_of else None,
+            description=text or _("Gift to the solidarity pool"),
+            key=key,
+        )
+    )
+
+
+def grant(
+    *,
+    neighbourhood_id: object,
+    to_member_id: object,
+    minutes: object,
+    description: object,
+    actor: Member,
+    category: object = None,
+    idempotency_key: str | None = None,
+) -> Booking:
+    """A coordinator pays a member from the pool, e.g. the helper of someone who cannot."""
+    hood = pool_for_staff(neighbourhood_id, actor, Permission.LEDGER_POOL_GRANT)
+    amount = clean_minutes(minutes)
+    text = clean_text(
+        description,
+        field="description",
+        required=True,
+        empty_message=_("Write what the grant is for."),
+    )
+    cat = clean_category(category)
+    payee = active_member_or_404(to_member_id)
+    if payee.neighbourhood_id != hood.id:
+        raise not_found_member()
+    key = None
+    if idempotency_key:
+        key = Key(idempotency_key, fingerprint("grant", hood.id, payee.id, amount, text, cat))
+    return booking.book(
+        Move(
+            kind="grant",
+            payer=Side.pool(hood.id),
+            payee=Side.of_member(payee),
+            minutes=amount,
+            actor_id=actor.id,
+            description=text,
+            category=cat,
+            key=key,
+        )
+    )
+
+
+def _set_closed(account_ids: tuple[int, ...], closed_at: datetime | None) -> None:
+    db.session.execute(
+        update(Account)
+        .where(Account.id.in_(account_ids))
+        .values(closed_at=closed_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def settle(*, member_id: object, actor: Member, reason: object) -> Transfer | None:
+    """Close a leaving member's account: a debt is written off against the pool, credit
+    goes to it. Returns the settling transfer, or None when the balance was already 0."""
+    member = staff_member_or_404(member_id, actor, Permission.LEDGER_ACCOUNT_SETTLE)
+    why = clean_text(
+        reason, field="reason", required=True, empty_message=_("Write why the account is settled.")
+    )
+    if member.neighbourhood_id is None:
+        raise InvalidInput(
+            _("This member has no neighbourhood, so there is no pool to settle with.")
+        )
+    actor_id, name, hood_id = actor.id, member.display_name, member.neighbourhood_id
+    with transaction():
+        pool_id = ensure_pool(db.session.get_one(Neighbourhood, hood_id)).id
+        locks = lock(pool_id, members=(member,))
+        account, pool = locks.of_member(member.id), locks.by_id[pool_id]
+        if account.closed_at is not None:
+            raise Conflict(_("This account is already settled."))
+        transfer_id = None
+        if account.balance:
+            payer, payee = (account, pool) if account.balance > 0 else (pool, account)
+            transfer_id = booking.write_locked(
+                kind="settlement",
+                payer=payer,
+                payee=payee,
+                minutes=abs(account.balance),
+                actor_id=actor_id,
+                description=_("Settlement: %(name)s leaves", name=name),
+                reason=why,
+            )
+        _set_closed((account.id,), utcnow())
+    return db.session.get_one(Transfer, transfer_id) if transfer_id else None
+
+
+def reverse(*, transfer_id: object, actor: Member, reason: object) -> Transfer:
+    """Undo a transfer by a new one the other way, linked to it. At most once; limits apply.
+
+    Reversing a settlement reopens the member's account.
+    """
+    original = staff_transfer_or_404(transfer_id, actor, Permission.LEDGER_TRANSFER_REVERSE)
+    why = clean_text(
+        reason,
+        field="reason",
+        required=True,
+        empty_message=_("Write why this transfer is reversed."),
+    )
+    if original.kind == "reversal":
+        raise Conflict(_("A reversal cannot be reversed. Book a new transfer instead."))
+    actor_id = actor.id
+    orig_id, orig_kind, minutes, category = (
+        original.id,
+        original.kind,
+        original.minutes,
+        original.category,
+    )
+    from_id, to_id = original.payee_account_id, original.payer_account_id
+    try:
+        with transaction():
+            locks = lock(from_id, to_id)
+            already = db.session.scalar(
+                select(Transfer.id).where(Transfer.reverses_transfer_id == orig_id)
+            )
+            if already is not None:
+                raise Conflict(_("This transfer was already reversed."))
+            payer, payee = locks.by_id[from_id], locks.by_id[to_id]
+            if orig_kind == "settlement":
+                _set_closed((from_id, to_id), None)
+                payer.closed_at = payee.closed_at = None
+            new_id = booking.write_locked(
+                kind="reversal",
+                payer=payer,
+                payee=payee,
+                minutes=minutes,
+                actor_id=actor_id,
+                description=_("Reversal of transfer %(id)s", id=orig_id),
+                category=category,
+                reverses_id=orig_id,
+                reason=why,
+            )
+    except IntegrityError:
+        raise Conflict(_("This transfer was already reversed.")) from None
+    return db.session.get_one(Transfer, new_id)
