@@ -4,7 +4,8 @@ Two ways to write one set of rows (a transfer, its two entries, both cached bala
 
 - the fast path, `write`: moves both balances with `balance = balance + delta`, so the row
   locks are taken by the write itself and the database's CHECK on the balance refuses a
-  breach; one statement on PostgreSQL, three on SQLite (`statements.move`). It commits only
+  breach; one statement on PostgreSQL, three on SQLite (`statements.move`), in a
+  `core_transaction()`, which spares them the session's begin and commit. It commits only
   when both accounts exist and are open, the limits hold and the key is new;
 - the general path, `write_locked`: lock both rows (`locking`), check in Python, write. It
   creates missing accounts and words every refusal for a person.
@@ -22,10 +23,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from buurthulp.auth.models import Member
-from buurthulp.db import in_transaction, transaction
+from buurthulp.db import core_transaction, in_transaction, transaction
 from buurthulp.errors import BuurthulpError, Conflict, InvalidInput, LimitExceeded
 from buurthulp.extensions import db
 from buurthulp.ledger.models import Transfer
@@ -132,13 +134,14 @@ def _transfer_row(
     }
 
 
-def write(move: Move) -> int:
+def write(connection: Connection, move: Move) -> int:
     """The fast path: move the minutes without reading first. Returns the transfer id.
 
-    Raises `_Unusual` (or the database's IntegrityError) when the general path must decide;
-    the caller's transaction then rolls back whatever this wrote.
+    Runs on the connection of a `core_transaction()`. Raises `_Unusual` (or the database's
+    IntegrityError) when the general path must decide; the transaction then rolls back
+    whatever this wrote.
     """
-    assert in_transaction(), "write() must run inside transaction()"
+    assert in_transaction(), "write() must run inside core_transaction()"
     row = _transfer_row(
         kind=move.kind,
         payer_id=None,
@@ -151,13 +154,14 @@ def write(move: Move) -> int:
         key=move.key,
     )
     transfer_id = statements.move(
+        connection,
         row
         | {
             "payer_member": move.payer.member_id,
             "payer_pool": move.payer.pool_of,
             "payee_member": move.payee.member_id,
             "payee_pool": move.payee.pool_of,
-        }
+        },
     )
     if transfer_id is None:
         raise _Unusual
@@ -317,8 +321,8 @@ def book(move: Move) -> Booking:
     """
     if not in_transaction():
         try:
-            with transaction():
-                return Booking(write(move), created=True)
+            with core_transaction() as connection:
+                return Booking(write(connection, move), created=True)
         except (_Unusual, IntegrityError):
             pass  # rolled back; the general path decides, with the exact message
     return once(move.key, lambda: _write_general(move))

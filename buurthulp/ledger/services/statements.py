@@ -1,6 +1,6 @@
 """The SQL that writes a transfer, built once at import: the hot path pays no compiling.
 
-Plain Core and text statements on the session's connection, not ORM objects: for this shape
+Plain Core and text statements on the caller's connection, not ORM objects: for this shape
 of work the unit of work costs more than the database does (see bench/ledger.py). Callers
 in `booking` decide what may be written; this module only knows how, per database.
 """
@@ -11,9 +11,9 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Dialect, Row, bindparam, select, text
+from sqlalchemy import Connection, Dialect, Row, bindparam, select, text
+from sqlalchemy.exc import DBAPIError
 
-from buurthulp.db import is_sqlite
 from buurthulp.extensions import db
 from buurthulp.ledger.models import Account, Entry, Transfer
 
@@ -82,8 +82,8 @@ _PG_MOVE = text(
 
 # SQLite: no data-modifying CTEs, and no row locks to order (`BEGIN IMMEDIATE` admits one
 # writer at a time): move both balances in one UPDATE, then insert the transfer and entries.
-# Three statements, so each one's overhead counts: they go to the driver as they are, with
-# sqlite3's own `:name` parameters (no compiling, half the cost of Core per statement).
+# Three statements, so each one's overhead counts: they go to the driver's cursor as they
+# are, with sqlite3's own `:name` parameters (no compiling, no result objects; see `move`).
 _SQLITE_MOVE = f"""
     UPDATE ledger_account SET balance = balance + {_DELTA}
     WHERE ({_IS_PAYER} OR {_IS_PAYEE}) AND closed_at IS NULL
@@ -94,8 +94,9 @@ _SQLITE_INSERT_TRANSFER = f"""
     VALUES (:kind, :payer_account_id, :payee_account_id, {_VALUES})
     RETURNING id
 """
-_SQLITE_INSERT_ENTRY = (
-    "INSERT INTO ledger_entry (transfer_id, account_id, minutes, balance_after) VALUES (?, ?, ?, ?)"
+_SQLITE_INSERT_ENTRIES = (  # both entries in one statement: the payer's, then the payee's
+    "INSERT INTO ledger_entry (transfer_id, account_id, minutes, balance_after) "
+    "VALUES (?, ?, ?, ?), (?, ?, ?, ?)"
 )
 
 
@@ -126,34 +127,44 @@ def set_balances(*balances: tuple[int, int]) -> None:
     )
 
 
-def move(row: dict[str, Any]) -> int | None:
+def move(connection: Connection, row: dict[str, Any]) -> int | None:
     """Move the minutes between the two sides named in `row` and book the transfer.
 
     Returns the transfer id, or None when not exactly both (open) accounts were found; the
     caller must then roll back. A limit breach or a used key raises IntegrityError.
     """
-    connection = db.session.connection()
-    if not is_sqlite():
+    if connection.dialect.name != "sqlite":
         transfer_id = connection.execute(_PG_MOVE, row).scalar()
         return None if transfer_id is None else int(transfer_id)
-    moved = connection.exec_driver_sql(_SQLITE_MOVE, row).all()
-    moved.sort(key=lambda r: -r.is_payer)
-    if [r.is_payer for r in moved] != [1, 0]:
-        return None
-    (payer, payer_balance, _), (payee, payee_balance, _) = moved
-    created_at = _sqlite_datetime(connection.dialect)(row["created_at"])
-    transfer_id = connection.exec_driver_sql(
-        _SQLITE_INSERT_TRANSFER,
-        row | {"payer_account_id": payer, "payee_account_id": payee, "created_at": created_at},
-    ).scalar_one()
-    minutes = row["minutes"]
-    connection.exec_driver_sql(
-        _SQLITE_INSERT_ENTRY,
-        [
-            (transfer_id, payer, -minutes, payer_balance),
-            (transfer_id, payee, minutes, payee_balance),
-        ],
-    )
+    # Straight to the driver's cursor, in the transaction `connection` began: through
+    # SQLAlchemy each statement costs more than sqlite3 takes to run it. Its errors are
+    # wrapped as SQLAlchemy would (a limit breach or used key is an IntegrityError all the
+    # same); what this skips are only the engine's statement events and echo logging.
+    statement: str = _SQLITE_MOVE
+    params: Any = row
+    cursor = connection.connection.cursor()
+    try:
+        moved = cursor.execute(statement, params).fetchall()  # (id, balance, is_payer)
+        moved.sort(key=lambda r: -r[2])
+        if [r[2] for r in moved] != [1, 0]:
+            return None
+        (payer, payer_balance, _), (payee, payee_balance, _) = moved
+        created_at = _sqlite_datetime(connection.dialect)(row["created_at"])
+        statement = _SQLITE_INSERT_TRANSFER
+        params = row | {"payer_account_id": payer, "payee_account_id": payee}
+        params["created_at"] = created_at
+        ((transfer_id,),) = cursor.execute(statement, params).fetchall()
+        minutes = row["minutes"]
+        statement = _SQLITE_INSERT_ENTRIES
+        params = (transfer_id, payer, -minutes, payer_balance)
+        params += (transfer_id, payee, minutes, payee_balance)
+        cursor.execute(statement, params)
+    except connection.dialect.loaded_dbapi.Error as error:
+        raise DBAPIError.instance(
+            statement, params, error, connection.dialect.loaded_dbapi.Error
+        ) from error
+    finally:
+        cursor.close()
     return int(transfer_id)
 
 
