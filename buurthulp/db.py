@@ -59,11 +59,6 @@ def _sqlite_on_begin(conn: Any) -> None:
         conn.exec_driver_sql(_sqlite_begin.get())
 
 
-def is_sqlite() -> bool:
-    """True when the bound database is SQLite (locking differs per database)."""
-    return db.session.get_bind().dialect.name == "sqlite"
-
-
 @contextmanager
 def transaction() -> Iterator[Session]:
     """Run a block as one write transaction: commit on success, roll back on any error.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, flash, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -135,11 +135,6 @@ def error_page(status: int, message: str | None = None):
             f"</h1><p>{escape(hint)}</p></main></html>"
         )
     return body, status
-
-
-def flash_error(exc: BuurthulpError) -> None:
-    """Show a service error on the next page."""
-    flash(exc.message, "error")
 
 
 def apply_to_form(form: Any, exc: BuurthulpError) -> None:

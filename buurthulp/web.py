@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, has_request_context, request, session
-from flask_babel import format_decimal
 from flask_login import current_user
 
 from buurthulp.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -85,7 +84,6 @@ def register_web(app: Flask) -> None:
     app.cli.add_command(demo_command)
 
     app.jinja_env.filters["minutes"] = format_minutes
-    app.jinja_env.filters["number"] = format_decimal
     app.context_processor(_template_globals)
     app.after_request(_security_headers)
 

@@ -21,9 +21,9 @@ from sqlalchemy.exc import IntegrityError
 
 from buurthulp.auth.models import ApiToken, Member, MemberTag, RoleAssignment
 from buurthulp.auth.passwords import hash_password, verify_password
-from buurthulp.auth.roles import STAFF_ROLES, Role
+from buurthulp.auth.roles import Role
 from buurthulp.db import transaction
-from buurthulp.errors import Conflict, InvalidInput, NotAllowed, NotAuthenticated, NotFound
+from buurthulp.errors import Conflict, InvalidInput, NotAllowed, NotAuthenticated
 from buurthulp.extensions import db
 from buurthulp.geo import blur_point
 from buurthulp.models_base import utcnow
@@ -410,13 +410,6 @@ def assign_role(
     return assignment
 
 
-def get_member_or_404(member_id: int) -> Member:
-    member = db.session.get(Member, member_id)
-    if member is None:
-        raise NotFound(_("This member does not exist."))
-    return member
-
-
 def set_tags(member: Member, kind: str, tags: list[str]) -> None:
     """Replace a member's interests or talents (only flushes; callers own the transaction)."""
     for tag in [t for t in member.tags if t.kind == kind]:
@@ -428,7 +421,3 @@ def set_tags(member: Member, kind: str, tags: list[str]) -> None:
 
 def count_members() -> int:
     return db.session.scalar(select(func.count(Member.id))) or 0
-
-
-def staff_roles_of(member: Member) -> list[RoleAssignment]:
-    return [a for a in member.roles if Role(a.role) in STAFF_ROLES]

@@ -6,6 +6,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -18,11 +19,13 @@ from buurthulp.errors import Conflict, InvalidInput, NotFound
 from buurthulp.extensions import db
 from buurthulp.geo import (
     AreaIndex,
+    Geocoder,
     InvalidArea,
     InvalidPostcode,
     Point,
     make_geocoder,
     normalise_postcode,
+    parse_geojson_area,
     pc4_table,
 )
 from buurthulp.neighbourhoods.models import (
@@ -84,6 +87,12 @@ def clean_house_number(value: str | None) -> str:
     return text.upper()
 
 
+@lru_cache(maxsize=4)
+def _geocoder(name: str, user_agent: str) -> Geocoder:
+    """One geocoder per process: a remote adapter's rate limit and cache must outlive a call."""
+    return make_geocoder(name, user_agent=user_agent)
+
+
 def resolve_home(postcode: str | None, house_number: str | None) -> Home:
     """Geocode an address and find its neighbourhood.
 
@@ -97,11 +106,10 @@ def resolve_home(postcode: str | None, house_number: str | None) -> Home:
             _("Enter a Dutch postcode, for example 6511 AB."), field="postcode"
         ) from None
     number = clean_house_number(house_number)
-    geocoder = make_geocoder(
+    found = _geocoder(
         current_app.config["BUURTHULP_GEOCODER"],
-        user_agent=current_app.config["BUURTHULP_GEOCODER_USER_AGENT"],
-    )
-    found = geocoder.locate(code, number)
+        current_app.config["BUURTHULP_GEOCODER_USER_AGENT"],
+    ).locate(code, number)
     if found is None:
         raise InvalidInput(
             _("We do not know this postcode. Check it, or ask your coordinator for help."),
@@ -168,8 +176,6 @@ def _clean_area(area: str | dict | None) -> str | None:
 
 
 def parse_geojson_area_text(area: str | dict) -> str:
-    from buurthulp.geo import parse_geojson_area
-
     return json.dumps(mapping(parse_geojson_area(area)))
 
 

@@ -33,6 +33,7 @@ from buurthulp.extensions import db
 from buurthulp.ledger.models import Transfer
 from buurthulp.ledger.services import statements
 from buurthulp.ledger.services.accounts import ensure_pool
+from buurthulp.ledger.services.cleaning import fingerprint
 from buurthulp.ledger.services.locking import Locked, lock, member_pk
 from buurthulp.models_base import utcnow
 from buurthulp.neighbourhoods.models import Neighbourhood
@@ -55,6 +56,11 @@ class Booking:
 class Key:
     value: str
     fingerprint: str
+
+    @classmethod
+    def optional(cls, client_key: str | None, *payload: object) -> Key | None:
+        """The key for a retried request, or None when the caller sent none."""
+        return cls(client_key, fingerprint(*payload)) if client_key else None
 
 
 @dataclass(frozen=True)

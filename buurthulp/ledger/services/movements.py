@@ -69,9 +69,7 @@ def thank(
     payee = active_member_or_404(to_member_id)
     if payer.neighbourhood_id is None or payee.neighbourhood_id != payer.neighbourhood_id:
         raise not_found_member()
-    key = None
-    if idempotency_key:
-        key = Key(idempotency_key, fingerprint("thanks", payer.id, payee.id, amount, text, cat))
+    key = Key.optional(idempotency_key, "thanks", payer.id, payee.id, amount, text, cat)
     return booking.book(
         Move(
             kind="thanks",
@@ -146,9 +144,7 @@ def donate(
         raise InvalidInput(
             _("You are not part of a neighbourhood, so there is no pool to give to.")
         )
-    key = None
-    if idempotency_key:
-        key = Key(idempotency_key, fingerprint("donation", payer.id, amount, text))
+    key = Key.optional(idempotency_key, "donation", payer.id, amount, text)
     return booking.book(
         Move(
             kind="donation",
@@ -186,9 +182,7 @@ def grant(
     payee = active_member_or_404(to_member_id)
     if payee.neighbourhood_id != hood.id:
         raise not_found_member()
-    key = None
-    if idempotency_key:
-        key = Key(idempotency_key, fingerprint("grant", hood.id, payee.id, amount, text, cat))
+    key = Key.optional(idempotency_key, "grant", hood.id, payee.id, amount, text, cat)
     return booking.book(
         Move(
             kind="grant",
