@@ -64,7 +64,8 @@ def _app(url: str) -> Any:
 
 def _prepare(url: str) -> list[int]:
     """Schema, one neighbourhood with wide limits, MEMBERS residents; their ids."""
-    from buurthulp.auth.services import create_member
+    from buurthulp.accounts.services import create_member
+    from buurthulp.auth.permissions import CLI
     from buurthulp.extensions import db
     from buurthulp.neighbourhoods.services import save_neighbourhood
 
@@ -83,7 +84,7 @@ def _prepare(url: str) -> list[int]:
                 )
             )
         hood = save_neighbourhood(
-            actor=None,
+            actor=CLI,
             name="Benchbuurt",
             pc4_codes=["6511"],
             default_lower_limit=-WIDE,

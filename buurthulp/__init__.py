@@ -24,7 +24,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.config.from_mapping(settings.load(app.instance_path, config))
+    try:
+        app.config.from_mapping(settings.load(app.instance_path, config))
+    except settings.ConfigError as exc:
+        # One clear line for the operator, not a traceback.
+        raise SystemExit(f"Buurthulp cannot start: {exc}") from None
     register_web(app)
     register_error_handlers(app)
     return app

@@ -1,8 +1,10 @@
 """Settings from the environment.
 
 Everything a deployment changes comes from environment variables (or a `.env` file), so the
-same code runs on a laptop, in CI and in production. Development generates its own secret
-once into `instance/`; production refuses to start without `SECRET_KEY`.
+same code runs on a laptop, in CI and in production. Development generates its own secrets
+once into `instance/`; production refuses to start without `SECRET_KEY`,
+`BUURTHULP_BASE_URL` and `BUURTHULP_BLUR_KEY`, and with several web workers it refuses
+per-process rate-limit storage (each worker would count on its own).
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEV_SECRET_FILE = "dev-secret-key"
+DEV_BLUR_FILE = "dev-blur-key"
+DEV_BASE_URL = "http://127.0.0.1:5000"
 
 
 class ConfigError(RuntimeError):
@@ -23,6 +28,15 @@ def _bool(value: str | None, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < minimum:
+        raise ConfigError(f"{name} must be a whole number of at least {minimum}, not {raw!r}.")
+    return int(raw)
 
 
 def database_url(instance_path: str) -> str:
@@ -37,20 +51,48 @@ def database_url(instance_path: str) -> str:
     return url
 
 
-def _secret_key(instance_path: str, env: str) -> str:
-    key = os.environ.get("SECRET_KEY", "").strip()
+def _instance_secret(instance_path: str, env: str, variable: str, filename: str) -> str:
+    """A secret from the environment; in development generated once into `instance/`."""
+    key = os.environ.get(variable, "").strip()
     if key:
         return key
     if env == "production":
         raise ConfigError(
-            "SECRET_KEY is not set. Set it to a long random value before starting in production."
+            f"{variable} is not set. Set it to a long random value before starting in production "
+            "(for example: python3 -c 'import secrets; print(secrets.token_urlsafe(48))')."
         )
-    path = Path(instance_path) / DEV_SECRET_FILE
+    path = Path(instance_path) / filename
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _base_url(env: str) -> str:
+    url = os.environ.get("BUURTHULP_BASE_URL", "").strip().rstrip("/")
+    if not url:
+        if env == "production":
+            raise ConfigError(
+                "BUURTHULP_BASE_URL is not set. Set it to the address residents use, for "
+                "example https://buurthulp.example.nl: every link in a mail is built from it."
+            )
+        return DEV_BASE_URL
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError(f"BUURTHULP_BASE_URL must look like https://host[/path], not {url!r}.")
+    return url
+
+
+def check_workers(config: dict[str, Any], workers: int) -> None:
+    """Refuse per-process rate-limit storage when several production workers would share it."""
+    storage = config["RATELIMIT_STORAGE_URI"]
+    if config["ENV"] == "production" and workers > 1 and storage.startswith("memory://"):
+        raise ConfigError(
+            f"{workers} web workers with RATELIMIT_STORAGE_URI={storage}: each worker would "
+            "count login attempts on its own. Use Redis, for example "
+            "RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379, or run one worker."
+        )
 
 
 def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -59,26 +101,51 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
     env = overrides.get("ENV") or os.environ.get("BUURTHULP_ENV", "development")
     testing = bool(overrides.get("TESTING"))
     production = env == "production"
-    secret = overrides.get("SECRET_KEY") or _secret_key(instance_path, env)
+    secret = overrides.get("SECRET_KEY") or _instance_secret(
+        instance_path, env, "SECRET_KEY", DEV_SECRET_FILE
+    )
+    blur_key = overrides.get("BUURTHULP_BLUR_KEY") or _instance_secret(
+        instance_path, env, "BUURTHULP_BLUR_KEY", DEV_BLUR_FILE
+    )
+    base_url = overrides.get("BUURTHULP_BASE_URL") or _base_url(env)
     url = overrides.get("SQLALCHEMY_DATABASE_URI") or database_url(instance_path)
+    mail_backend = os.environ.get("BUURTHULP_MAIL_BACKEND", "smtp" if production else "console")
+    extra_hosts = [h.strip() for h in os.environ.get("BUURTHULP_TRUSTED_HOSTS", "").split(",")]
     config: dict[str, Any] = {
         "ENV": env,
         "SECRET_KEY": secret,
+        "BUURTHULP_BLUR_KEY": blur_key,
+        "BUURTHULP_BASE_URL": base_url,
+        # Production answers only for its own host names: a forged Host header is a 400.
+        "TRUSTED_HOSTS": [urlsplit(base_url).hostname, *filter(None, extra_hosts)]
+        if production
+        else None,
+        "BUURTHULP_PROXY_COUNT": _int("BUURTHULP_PROXY_COUNT", 0),
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BUURTHULP_GEOCODER": os.environ.get("BUURTHULP_GEOCODER", "offline"),
         "BUURTHULP_GEOCODER_USER_AGENT": os.environ.get(
             "BUURTHULP_GEOCODER_USER_AGENT", "buurthulp (set BUURTHULP_GEOCODER_USER_AGENT)"
         ),
-        "BUURTHULP_MAIL_BACKEND": os.environ.get(
-            "BUURTHULP_MAIL_BACKEND", "smtp" if production else "console"
+        "BUURTHULP_MAIL_BACKEND": mail_backend,
+        # "inline": deliver right after each commit (development: mail shows in the console
+        # at once); "worker": `flask outbox send --watch` delivers.
+        "BUURTHULP_OUTBOX_DELIVERY": os.environ.get(
+            "BUURTHULP_OUTBOX_DELIVERY", "inline" if mail_backend == "console" else "worker"
         ),
+        "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1),
         "BUURTHULP_MAIL_FROM": os.environ.get("BUURTHULP_MAIL_FROM", "buurthulp@localhost"),
         "SMTP_HOST": os.environ.get("SMTP_HOST", "localhost"),
-        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "SMTP_PORT": _int("SMTP_PORT", 25, minimum=1),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _bool(os.environ.get("SMTP_STARTTLS")),
+        "SMTP_TIMEOUT": _int("SMTP_TIMEOUT", 20, minimum=1),
         "PRIVACY_STATEMENT_VERSION": os.environ.get("PRIVACY_STATEMENT_VERSION", "2026-11"),
-        "API_TOKEN_DAYS": int(os.environ.get("API_TOKEN_DAYS", "30")),
+        "API_TOKEN_DAYS": _int("API_TOKEN_DAYS", 30, minimum=1),
+        "SESSION_DAYS": _int("SESSION_DAYS", 14, minimum=1),
         "PASSWORD_RESET_MAX_AGE": 3600,
+        "EMAIL_CONFIRM_MAX_AGE": 3 * 24 * 3600,
         # Argon2 cost: OWASP-level in production, cheap in tests so the suite stays fast.
         "ARGON2_TIME_COST": 1 if testing else 3,
         "ARGON2_MEMORY_COST": 8 * 1024 if testing else 64 * 1024,
@@ -94,9 +161,14 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), production),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "buurthulp"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Per client address on login, registration and password reset...
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        # ...and per account (failed attempts only), so many addresses cannot take turns.
+        "ACCOUNT_RATE_LIMIT": os.environ.get("ACCOUNT_RATE_LIMIT", "10 per 15 minutes"),
     }
     config.update(overrides)
+    check_workers(config, _int("WEB_CONCURRENCY", 1, minimum=1))
     return config

@@ -16,9 +16,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from buurthulp.accounts.services import count_members, create_member, set_tags
 from buurthulp.auth.passwords import hash_password
+from buurthulp.auth.permissions import DEMO
 from buurthulp.auth.roles import Role
-from buurthulp.auth.services import assign_role, count_members, create_member, set_tags
+from buurthulp.auth.services import assign_role
 from buurthulp.db import transaction
 from buurthulp.extensions import db
 from buurthulp.neighbourhoods.services import save_neighbourhood
@@ -96,7 +98,7 @@ def build_demo_town(password: str, *, residents: int = RESIDENTS) -> list[Login]
     logins: list[Login] = []
     with transaction():
         hoods = [
-            save_neighbourhood(actor=None, name=name, pc4_codes=codes, description=text)
+            save_neighbourhood(actor=DEMO, name=name, pc4_codes=codes, description=text)
             for name, codes, text in NEIGHBOURHOODS
         ]
 
@@ -120,15 +122,15 @@ def build_demo_town(password: str, *, residents: int = RESIDENTS) -> list[Login]
         make(Role.ADMIN, "Beheer Buurthulp", f"admin@{DOMAIN}", None)
         # Each professional covers three neighbourhoods: their home one and two more.
         staff = [
-            (Role.COORDINATOR, "Marieke (coördinator)", "coordinator1", 0, (1, 5)),
-            (Role.COORDINATOR, "Youssef (coördinator)", "coordinator2", 3, (2, 4)),
-            (Role.OUTREACH, "Ria (eropaf-team)", "outreach1", 1, (0, 5)),
-            (Role.OUTREACH, "Jeroen (eropaf-team)", "outreach2", 4, (2, 3)),
+            (Role.COORDINATOR, "Marieke", "coordinator1", 0, (1, 5)),
+            (Role.COORDINATOR, "Youssef", "coordinator2", 3, (2, 4)),
+            (Role.OUTREACH, "Ria", "outreach1", 1, (0, 5)),
+            (Role.OUTREACH, "Jeroen", "outreach2", 4, (2, 3)),
         ]
         for role, name, local, home, extra in staff:
             member = make(role, name, f"{local}@{DOMAIN}", home)
             for index in extra:
-                assign_role(member, role, neighbourhood=hoods[index], actor=None)
+                assign_role(member, role, neighbourhood=hoods[index], actor=DEMO)
             logins[-1].neighbourhood = ", ".join(hoods[i].name for i in (home, *extra))
         for n in range(1, residents + 1):
             first, last = rng.choice(FIRST_NAMES), rng.choice(SURNAMES)

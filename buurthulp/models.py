@@ -1,19 +1,22 @@
 """Import every feature's models so metadata (and Alembic autogenerate) knows all tables."""
 
-from buurthulp.auth.models import ApiToken, Member, MemberTag, RoleAssignment
+from buurthulp.auth.models import ApiToken, AuthSession, Member, MemberTag, RoleAssignment
 from buurthulp.neighbourhoods.models import Neighbourhood, NeighbourhoodPostcode
-from buurthulp.notifications.models import OutboxMail
+from buurthulp.notifications.models import Notification
+from buurthulp.outbox.models import OutboxMessage
 from buurthulp.privacy.models import AccessLogEntry, Consent
 
 __all__ = [
     "AccessLogEntry",
     "ApiToken",
+    "AuthSession",
     "Consent",
     "Member",
     "MemberTag",
     "Neighbourhood",
     "NeighbourhoodPostcode",
-    "OutboxMail",
+    "Notification",
+    "OutboxMessage",
     "RoleAssignment",
 ]
 

@@ -4,54 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, has_request_context, request, session
-from flask_login import current_user
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from buurthulp.auth.labels import role_label, status_label
 from buurthulp.extensions import babel, csrf, db, limiter, login_manager, migrate
-
-LOCALES = ("nl", "en")
-
-
-def select_locale() -> str:
-    """The visitor's own choice first (session or account), then Dutch.
-
-    Outside a request (CLI, scripts) there is no visitor: Dutch, the default.
-    """
-    if not has_request_context():
-        return "nl"
-    chosen = session.get("locale")
-    if chosen in LOCALES:
-        return chosen
-    user = current_user._get_current_object() if current_user else None
-    if user is not None and getattr(user, "locale", None) in LOCALES:
-        return user.locale
-    return "nl"
-
-
-def format_minutes(minutes: int | None) -> str:
-    """1 u 30 min, -45 min, 2 u: time credits the way people say them."""
-    if minutes is None:
-        return ""
-    sign = "\N{MINUS SIGN}" if minutes < 0 else ""
-    hours, rest = divmod(abs(int(minutes)), 60)
-    from flask_babel import gettext as _
-
-    if hours and rest:
-        return sign + _("%(h)s h %(m)s min", h=hours, m=rest)
-    if hours:
-        return sign + _("%(h)s h", h=hours)
-    return sign + _("%(m)s min", m=rest)
+from buurthulp.i18n import day, format_minutes, select_locale, when
+from buurthulp.inputs import IdConverter, control_in, refuse_control_characters
 
 
 def register_web(app: Flask) -> None:
     from buurthulp import models  # noqa: F401  (every table known to Alembic)
+    from buurthulp.accounts.cli import users_cli
+    from buurthulp.accounts.views import bp as accounts_bp
     from buurthulp.admin.views import bp as admin_bp
     from buurthulp.api import bp as api_bp
-    from buurthulp.auth.cli import users_cli
-    from buurthulp.auth.services import load_session_member
+    from buurthulp.auth.sessions import load_web_member
     from buurthulp.auth.views import bp as auth_bp
     from buurthulp.core.views import bp as core_bp
     from buurthulp.demo import demo_command
+    from buurthulp.notifications.views import bp as notifications_bp
+    from buurthulp.outbox.cli import outbox_cli
+
+    proxies = app.config["BUURTHULP_PROXY_COUNT"]
+    if proxies:
+        # Only the last `proxies` hops are ours: an X-Forwarded-For a client wrote itself is
+        # not believed, so rate limits and HSTS see the real client and scheme.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    # Every <int:...> in every route is an id: 1 <= id < 2**63, so nothing overflows.
+    app.url_map.converters["int"] = IdConverter
 
     db.init_app(app)
     # Batch mode: SQLite can only ALTER a table by copying it; Alembic does that for us.
@@ -68,23 +49,28 @@ def register_web(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(app.root_path + "/translations"),
     )
-    app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(load_session_member)
+    login_manager.user_loader(load_web_member)
 
-    for blueprint in (core_bp, auth_bp, admin_bp, api_bp):
+    for blueprint in (core_bp, auth_bp, accounts_bp, admin_bp, notifications_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
     _register_optional(app)
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(outbox_cli)
 
     app.jinja_env.filters["minutes"] = format_minutes
+    app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["day"] = day
+    app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.globals["status_label"] = status_label
     app.context_processor(_template_globals)
+    app.before_request(_refuse_control_characters)
     app.after_request(_security_headers)
 
 
@@ -95,21 +81,30 @@ def _register_optional(app: Flask) -> None:
     ledger_plugin.register(app)
 
 
+def _refuse_control_characters() -> None:
+    """No form field or query parameter may carry control characters (U+0000 and kin)."""
+    for values in (request.args, request.form):
+        field = control_in(values)
+        if field is not None:
+            raise refuse_control_characters(field)
+
+
 def _template_globals() -> dict[str, Any]:
+    """What every page needs: who is here, their language, and the menu they may use."""
     from buurthulp.auth.guards import current_member
-    from buurthulp.auth.permissions import has_permission
-    from buurthulp.auth.roles import Permission
+    from buurthulp.core.menu import menu_for
 
     member = current_member() if request else None
     return {
         "current_member": member,
-        "Permission": Permission,
-        "can": lambda perm: has_permission(member, perm),
+        "menu": menu_for(member),
         "current_locale": select_locale(),
     }
 
 
 def _security_headers(response: Any) -> Any:
+    from buurthulp.auth.guards import current_member
+
     headers = response.headers
     headers.setdefault(
         "Content-Security-Policy",
@@ -119,6 +114,24 @@ def _security_headers(response: Any) -> Any:
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
-    if request.is_secure:
+    # Pages and downloads for a logged-in member are theirs alone: no browser or proxy may
+    # keep a copy for the next person at a shared computer (a library, a community centre).
+    personal = (
+        current_member() is not None
+        or "Authorization" in request.headers
+        or "attachment" in headers.get("Content-Disposition", "")
+    )
+    if personal:
+        headers["Cache-Control"] = "no-store"
+        headers.setdefault("Vary", "Cookie")
+    if request.is_secure or response_is_https_site():
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
+
+
+def response_is_https_site() -> bool:
+    """Production served under an https base URL: HSTS even when TLS ends at a proxy."""
+    from flask import current_app
+
+    config = current_app.config
+    return config["ENV"] == "production" and config["BUURTHULP_BASE_URL"].startswith("https://")

@@ -44,7 +44,11 @@ def test_config(url: str, **extra: Any) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
-        "BUURTHULP_MAIL_BACKEND": "outbox",
+        "BUURTHULP_BLUR_KEY": "test-blur-key",
+        "BUURTHULP_BASE_URL": "http://buurthulp.test",
+        # Delivered at once, into a list the tests read (see the `mailbox` fixture).
+        "BUURTHULP_MAIL_BACKEND": "memory",
+        "BUURTHULP_OUTBOX_DELIVERY": "inline",
         "BUURTHULP_GEOCODER": "offline",
         "SERVER_NAME": "buurthulp.test",
     }
@@ -163,6 +167,16 @@ def client(app: Flask, db_session: Any) -> FlaskClient:
 
 
 @pytest.fixture
+def mailbox(app: Flask, db_session: Any) -> list[Any]:
+    """The mails delivered during this test (EmailMessage objects), oldest first."""
+    from buurthulp.outbox.delivery import MAILBOX
+
+    box: list[Any] = app.extensions.setdefault(MAILBOX, [])
+    box.clear()
+    return box
+
+
+@pytest.fixture
 def runner(app: Flask, db_session: Any) -> Any:
     return app.test_cli_runner()
 
@@ -182,7 +196,7 @@ def login(client: FlaskClient) -> Any:
 
     def do(member: Any, password: str = PASSWORD) -> FlaskClient:
         response = client.post("/inloggen", data={"email": member.email, "password": password})
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
         return client
 
     return do

@@ -5,9 +5,10 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from buurthulp.accounts.services import create_member
 from buurthulp.auth.models import Member
+from buurthulp.auth.permissions import CLI
 from buurthulp.auth.roles import Role
-from buurthulp.auth.services import create_member
 from buurthulp.neighbourhoods.models import Neighbourhood
 from buurthulp.neighbourhoods.services import save_neighbourhood
 
@@ -26,7 +27,7 @@ class Factories:
     ) -> Neighbourhood:
         n = next(_counter)
         return save_neighbourhood(
-            actor=None, name=name or f"Buurt {n}", pc4_codes=list(pc4), **settings
+            actor=CLI, name=name or f"Buurt {n}", pc4_codes=list(pc4), **settings
         )
 
     def member(

@@ -28,14 +28,69 @@ def test_development_generates_its_secret_once(monkeypatch, tmp_path):
     assert (Path(tmp_path) / "dev-secret-key").stat().st_mode & 0o077 == 0
 
 
-def test_production_cookies_are_secure(monkeypatch, tmp_path):
-    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+def production_env(monkeypatch, **extra):
     monkeypatch.setenv("BUURTHULP_ENV", "production")
+    values = {
+        "SECRET_KEY": "x" * 40,
+        "BUURTHULP_BASE_URL": "https://buurthulp.example.nl",
+        "BUURTHULP_BLUR_KEY": "b" * 40,
+        **extra,
+    }
+    for name, value in values.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+
+
+def test_production_cookies_are_secure(monkeypatch, tmp_path):
+    production_env(monkeypatch)
     config = load_config(str(tmp_path))
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_HTTPONLY"] is True
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert config["BUURTHULP_MAIL_BACKEND"] == "smtp"
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "BUURTHULP_BASE_URL", "BUURTHULP_BLUR_KEY"])
+def test_production_refuses_to_start_without_each_required_setting(monkeypatch, tmp_path, missing):
+    production_env(monkeypatch, **{missing: None})
+    with pytest.raises(ConfigError, match=missing):
+        load_config(str(tmp_path))
+
+
+def test_production_answers_only_for_its_own_host(monkeypatch, tmp_path):
+    production_env(monkeypatch, BUURTHULP_TRUSTED_HOSTS="www.buurthulp.example.nl")
+    config = load_config(str(tmp_path))
+    assert config["TRUSTED_HOSTS"] == ["buurthulp.example.nl", "www.buurthulp.example.nl"]
+    config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    app = create_app({**config, "ENV": "production"})
+    client = app.test_client()
+    assert client.get("/privacy", headers={"Host": "evil.example"}).status_code == 400
+    good = client.get("/privacy", headers={"Host": "buurthulp.example.nl"})
+    assert good.status_code == 200
+    assert "max-age" in good.headers["Strict-Transport-Security"]  # https base URL
+
+
+def test_the_blur_key_is_its_own_secret_generated_once_in_development(monkeypatch, tmp_path):
+    monkeypatch.delenv("BUURTHULP_BLUR_KEY", raising=False)
+    monkeypatch.delenv("BUURTHULP_ENV", raising=False)
+    first = load_config(str(tmp_path))
+    second = load_config(str(tmp_path))
+    assert first["BUURTHULP_BLUR_KEY"] == second["BUURTHULP_BLUR_KEY"]
+    assert first["BUURTHULP_BLUR_KEY"] != first["SECRET_KEY"]
+    assert (Path(tmp_path) / "dev-blur-key").stat().st_mode & 0o077 == 0
+    assert first["BUURTHULP_BASE_URL"] == "http://127.0.0.1:5000"
+
+
+def test_several_production_workers_refuse_per_process_rate_limits(monkeypatch, tmp_path):
+    production_env(monkeypatch, WEB_CONCURRENCY="2", RATELIMIT_STORAGE_URI="memory://")
+    with pytest.raises(ConfigError, match="redis://"):
+        load_config(str(tmp_path))
+    production_env(monkeypatch, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379")
+    assert load_config(str(tmp_path))["RATELIMIT_STORAGE_URI"].startswith("redis://")
+    production_env(monkeypatch, WEB_CONCURRENCY="1", RATELIMIT_STORAGE_URI="memory://")
+    assert load_config(str(tmp_path))  # one worker may count on its own
 
 
 def test_database_url_defaults_to_sqlite_and_accepts_postgres_urls(monkeypatch, tmp_path):
@@ -89,3 +144,28 @@ def test_every_page_answers_with_security_headers(client):
 
 def test_the_health_check_answers(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_starting_production_without_a_secret_says_so_in_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "BUURTHULP_BASE_URL", "BUURTHULP_BLUR_KEY")
+    }
+    env.update(BUURTHULP_ENV="production", BUURTHULP_INSTANCE=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "buurthulp", "db", "current"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert any(line.startswith("Buurthulp cannot start: SECRET_KEY is not set") for line in lines)

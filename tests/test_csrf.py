@@ -73,7 +73,7 @@ def test_logging_in_without_the_token_is_refused_with_a_friendly_page(csrf_clien
 
 def test_logging_in_with_the_token_from_the_form_works(csrf_client, make):
     member = make.resident()
-    assert _log_in(csrf_client, member).status_code == 302
+    assert _log_in(csrf_client, member).status_code == 303
     assert _logged_in(csrf_client)
 
 
@@ -106,7 +106,7 @@ def test_registering_with_the_token_creates_the_account(csrf_client, make):
     before = _members()
     token = _token(csrf_client, "/aanmelden")
     response = csrf_client.post("/aanmelden", data={**REGISTRATION, "csrf_token": token})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert _members() == before + 1
 
 
@@ -116,7 +116,7 @@ def test_logging_out_needs_the_token(csrf_client, make):
     _assert_refused(csrf_client.post("/uitloggen"))
     assert _logged_in(csrf_client)
     token = _token(csrf_client, "/account")  # the log-out button in the header
-    assert csrf_client.post("/uitloggen", data={"csrf_token": token}).status_code == 302
+    assert csrf_client.post("/uitloggen", data={"csrf_token": token}).status_code == 303
     assert not _logged_in(csrf_client)
 
 
@@ -130,7 +130,7 @@ def test_switching_language_needs_the_token(csrf_client):
     assert _page_language(csrf_client) == "nl"
     token = _token(csrf_client, "/privacy")
     response = csrf_client.post("/taal", data={"locale": "en", "csrf_token": token})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert _page_language(csrf_client) == "en"
 
 
@@ -144,7 +144,7 @@ def test_changing_the_password_needs_the_token(csrf_client, make):
     assert member.password_hash == old_hash
     token = _token(csrf_client, "/account/wachtwoord")
     response = csrf_client.post("/account/wachtwoord", data={**new, "csrf_token": token})
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(member)
     assert member.password_hash != old_hash
 
@@ -162,7 +162,7 @@ def test_the_api_needs_no_csrf_token(csrf_client, make):
 
 def test_the_api_ignores_a_logged_in_browser_session(csrf_client, make):
     member = make.resident()
-    assert _log_in(csrf_client, member).status_code == 302
+    assert _log_in(csrf_client, member).status_code == 303
     assert _logged_in(csrf_client)
     response = csrf_client.get("/api/v1/me")
     assert response.status_code == 401

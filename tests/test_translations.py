@@ -112,7 +112,7 @@ def test_login_page_is_dutch_by_default_and_english_after_choosing_it(client):
     assert '<html lang="nl">' in html
 
     chosen = client.post("/taal", data={"locale": "en", "next": "/inloggen"})
-    assert chosen.status_code == 302
+    assert chosen.status_code == 303
 
     html = client.get("/inloggen").get_data(as_text=True)
     assert "Log in" in html

@@ -8,6 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from buurthulp.auth.labels import ROLE_LABELS
 from buurthulp.auth.roles import Role
 
 
@@ -38,5 +39,11 @@ class RoleForm(FlaskForm):
     email = StringField(
         _l("E-mail address of the member"), validators=[DataRequired(), Length(max=254)]
     )
-    role = SelectField(_l("Role"), choices=[(r.value, r.value) for r in Role if r != Role.RESIDENT])
+    role = SelectField(
+        _l("Role"), choices=[(r.value, ROLE_LABELS[r.value]) for r in Role if r != Role.RESIDENT]
+    )
     neighbourhood_id = SelectField(_l("Neighbourhood"), coerce=int, validate_choice=True)
+
+
+class RetryForm(FlaskForm):
+    message_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**63 - 1)])

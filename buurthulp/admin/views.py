@@ -1,20 +1,19 @@
-"""The admin's pages: neighbourhoods, roles and (in development) the mail outbox."""
+"""The admin's pages: neighbourhoods, roles, mail delivery, and (development) the outbox."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from buurthulp.admin.forms import NeighbourhoodForm, RoleForm
+from buurthulp.admin.forms import NeighbourhoodForm, RetryForm, RoleForm
 from buurthulp.auth import services as auth_services
 from buurthulp.auth.guards import current_member, requires
-from buurthulp.auth.models import Member
 from buurthulp.auth.roles import Permission, Role
-from buurthulp.errors import BuurthulpError, apply_to_form
-from buurthulp.extensions import db
+from buurthulp.errors import InvalidInput
 from buurthulp.neighbourhoods import services as hoods
-from buurthulp.notifications.services import recent_outbox
+from buurthulp.outbox import services as outbox
+from buurthulp.pages import Outcome, handle_form
+from buurthulp.privacy.services import record_staff_view
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -22,47 +21,51 @@ bp = Blueprint("admin", __name__, url_prefix="/beheer")
 @bp.route("/")
 @requires(Permission.NEIGHBOURHOODS_MANAGE)
 def index():
-    return render_template("admin/index.html", neighbourhoods=hoods.list_neighbourhoods())
+    return render_template(
+        "admin/index.html",
+        neighbourhoods=hoods.list_neighbourhoods(),
+        show_outbox=current_app.config["ENV"] == "development",
+    )
 
 
-def _save(form: NeighbourhoodForm, neighbourhood_id: int | None) -> bool:
-    area = form.area_text.data or None
+def _area(form: NeighbourhoodForm) -> str | None:
     if form.area_file.data:
         raw = form.area_file.data.read(500_001)
-        area = raw.decode("utf-8", errors="replace") if len(raw) <= 500_000 else "x" * 500_001
-    try:
-        hoods.save_neighbourhood(
-            actor=current_member(),
-            name=form.name.data,
-            description=form.description.data or "",
-            pc4_codes=form.pc4_codes.data or "",
-            area=area,
-            default_lower_limit=(form.default_lower_hours.data or 0) * 60
-            if form.default_lower_hours.data is not None
-            else None,
-            default_upper_limit=(form.default_upper_hours.data or 0) * 60
-            if form.default_upper_hours.data is not None
-            else None,
-            premoderation=bool(form.premoderation.data),
-            neighbourhood_id=neighbourhood_id,
-        )
-    except BuurthulpError as exc:
-        if exc.field == "area":
-            exc.field = "area_text"
-        apply_to_form(form, exc)
-        return False
-    return True
+        return raw.decode("utf-8", errors="replace") if len(raw) <= 500_000 else "x" * 500_001
+    return form.area_text.data or None
+
+
+def _hours(value: int | None) -> int | None:
+    return value * 60 if value is not None else None
+
+
+def _neighbourhood_page(form: NeighbourhoodForm, neighbourhood_id: int | None, hood: object):
+    def act() -> Outcome:
+        try:
+            hoods.save_neighbourhood(
+                actor=current_member(),
+                name=form.name.data,
+                description=form.description.data or "",
+                pc4_codes=form.pc4_codes.data or "",
+                area=_area(form),
+                default_lower_limit=_hours(form.default_lower_hours.data),
+                default_upper_limit=_hours(form.default_upper_hours.data),
+                premoderation=bool(form.premoderation.data),
+                neighbourhood_id=neighbourhood_id,
+            )
+        except InvalidInput as exc:
+            if exc.field == "area":
+                exc.field = "area_text"
+            raise
+        return _("The neighbourhood has been saved."), url_for("admin.index")
+
+    return handle_form(form, act, "admin/neighbourhood_form.html", hood=hood)
 
 
 @bp.route("/buurten/nieuw", methods=["GET", "POST"])
 @requires(Permission.NEIGHBOURHOODS_MANAGE)
 def new_neighbourhood():
-    form = NeighbourhoodForm()
-    if form.validate_on_submit() and _save(form, None):
-        flash(_("The neighbourhood has been saved."), "success")
-        return redirect(url_for("admin.index"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("admin/neighbourhood_form.html", form=form, hood=None), status
+    return _neighbourhood_page(NeighbourhoodForm(), None, None)
 
 
 @bp.route("/buurten/<int:neighbourhood_id>", methods=["GET", "POST"])
@@ -75,50 +78,55 @@ def edit_neighbourhood(neighbourhood_id: int):
         form.default_lower_hours.data = hood.default_lower_limit // 60
         form.default_upper_hours.data = hood.default_upper_limit // 60
         form.area_text.data = hood.area_geojson or ""
-    if form.validate_on_submit() and _save(form, neighbourhood_id):
-        flash(_("The neighbourhood has been saved."), "success")
-        return redirect(url_for("admin.index"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("admin/neighbourhood_form.html", form=form, hood=hood), status
+    return _neighbourhood_page(form, neighbourhood_id, hood)
 
 
 @bp.route("/rollen", methods=["GET", "POST"])
 @requires(Permission.ROLES_MANAGE)
 def roles():
+    actor = current_member()
     form = RoleForm()
     form.neighbourhood_id.choices = [(0, _("All neighbourhoods (admin only)"))] + [
         (h.id, h.name) for h in hoods.list_neighbourhoods()
     ]
-    if form.validate_on_submit():
-        member = db.session.scalar(
-            select(Member).where(Member.email == (form.email.data or "").strip().lower())
-        )
+
+    def act() -> Outcome:
+        member = auth_services.member_by_email(form.email.data)
         if member is None:
-            form.email.errors = [_("No member has this e-mail address.")]
-        else:
-            hood = (
-                db.session.get(hoods.Neighbourhood, form.neighbourhood_id.data)
-                if form.neighbourhood_id.data
-                else None
-            )
-            try:
-                auth_services.assign_role(
-                    member, Role(form.role.data), neighbourhood=hood, actor=current_member()
-                )
-            except BuurthulpError as exc:
-                apply_to_form(form, exc)
-            else:
-                flash(_("The role has been given."), "success")
-                return redirect(url_for("admin.roles"))
-    staff = db.session.scalars(
-        select(Member).where(Member.roles.any()).order_by(Member.display_name)
-    ).all()
-    staff = [m for m in staff if m.is_staff]
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("admin/roles.html", form=form, staff=staff), status
+            raise InvalidInput(_("No member has this e-mail address."), field="email")
+        hood = hoods.find_neighbourhood(form.neighbourhood_id.data)
+        auth_services.assign_role(member, Role(form.role.data), neighbourhood=hood, actor=actor)
+        return _("The role has been given."), url_for("admin.roles")
+
+    staff = auth_services.staff_members()
+    record_staff_view(viewer=actor, subject_ids=[m.id for m in staff], what="staff-list")
+    return handle_form(form, act, "admin/roles.html", staff=staff)
+
+
+@bp.route("/mail", methods=["GET", "POST"])
+@requires(Permission.OUTBOX_VIEW)
+def mail_status():
+    """Delivery at a glance, and mail that could not be delivered (no bodies: they are
+    the residents' business, and any link in them is made only when sent)."""
+    form = RetryForm()
+    dead = outbox.dead_messages()
+
+    def act() -> Outcome:
+        outbox.retry_dead(form.message_id.data)
+        return _("The mail will be sent again."), url_for("admin.mail_status")
+
+    record_staff_view(
+        viewer=current_member(), subject_ids=[m.member_id for m in dead], what="mail-status"
+    )
+    return handle_form(
+        form, act, "admin/mail_status.html", counts=outbox.status_counts(), dead=dead
+    )
 
 
 @bp.route("/uitgaande-mail")
 @requires(Permission.OUTBOX_VIEW)
-def outbox():
-    return render_template("admin/outbox.html", mails=recent_outbox())
+def outbox_page():
+    """Development only: the outbox as stored, so a newcomer can read the mails."""
+    if current_app.config["ENV"] != "development":
+        abort(404)
+    return render_template("admin/outbox.html", mails=outbox.recent_messages())

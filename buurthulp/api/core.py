@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 from pydantic import BaseModel, Field
 
 from buurthulp.api import bp, registry
-from buurthulp.api.spec import StrictModel, openapi_document
+from buurthulp.api.spec import openapi_document
 from buurthulp.auth import services as auth_services
 from buurthulp.auth.guards import current_member, public
 from buurthulp.extensions import limiter
+from buurthulp.schemas_base import StrictModel
 
 
 class TokenIn(StrictModel):
@@ -59,6 +60,20 @@ def create_token(body: TokenIn):
 
 
 @registry.operation(
+    "/auth/token",
+    "DELETE",
+    summary="Revoke the token this request is sent with (log out this app)",
+    tag="auth",
+    responses={204: ("The token no longer works", None)},
+    errors=(),
+)
+def revoke_token():
+    _scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    auth_services.revoke_api_token(token.strip())
+    return "", 204
+
+
+@registry.operation(
     "/me",
     "GET",
     summary="Who am I",
@@ -70,6 +85,7 @@ def me():
     from buurthulp.ledger.services import balance_minutes
 
     member = current_member()
+    assert member is not None
     hood = member.neighbourhood
     return MeOut(
         id=member.id,

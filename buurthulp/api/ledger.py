@@ -2,74 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import request
 from flask_babel import gettext as _
-from pydantic import BaseModel, Field
 
 from buurthulp.api import registry
-from buurthulp.api.spec import Parameter, StrictModel, decode_cursor, encode_cursor
+from buurthulp.api.spec import Parameter
 from buurthulp.auth.guards import current_member
 from buurthulp.auth.models import Member
 from buurthulp.errors import BuurthulpError, InvalidInput
+from buurthulp.inputs import CURSOR_MAX, InvalidQuery, arg_int, decode_cursor, encode_cursor
 from buurthulp.ledger import services
 from buurthulp.ledger.models import Transfer
+from buurthulp.ledger.schemas import EntryOut, EntryPage, TransferIn, TransferOut
 
-MAX_ID = 2**31 - 1
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-
-
-class Counterparty(BaseModel):
-    kind: str = Field(description="member or pool")
-    member_id: int | None
-    display_name: str
-
-
-class EntryOut(BaseModel):
-    entry_id: int
-    transfer_id: int
-    created_at: datetime
-    kind: str
-    minutes: int = Field(description="Signed: negative when minutes left my account.")
-    balance_after: int = Field(description="My balance right after this entry.")
-    description: str
-    category: str | None
-    counterparty: Counterparty
-    reverses_transfer_id: int | None
-    reversed: bool
-
-
-class EntryPage(BaseModel):
-    items: list[EntryOut]
-    next_cursor: str | None
-
-
-class TransferIn(StrictModel):
-    to_member_id: int = Field(ge=1, le=MAX_ID)
-    minutes: int = Field(ge=1, le=services.MAX_TRANSFER_MINUTES)
-    description: str = Field(min_length=1, max_length=services.TEXT_MAX)
-
-
-class TransferOut(BaseModel):
-    id: int
-    kind: str
-    from_member_id: int | None
-    to_member_id: int | None
-    minutes: int
-    description: str
-    category: str | None
-    created_at: datetime
-    balance_minutes: int = Field(description="The sender's balance now.")
-    warning: str | None = Field(description="A friendly nudge near a limit, else null.")
-
 
 CURSOR_PARAM = Parameter(
     "cursor",
     "query",
-    {"type": "string", "maxLength": 200},
+    {"type": "string", "maxLength": CURSOR_MAX},
     description="next_cursor of the previous page",
 )
 LIMIT_PARAM = Parameter(
@@ -91,22 +45,6 @@ KEY_PARAM = Parameter(
 )
 
 
-def _limit() -> int:
-    raw = request.args.get("limit")
-    if raw is None:
-        return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise InvalidInput(
-            _("limit must be a whole number from 1 to %(n)s.", n=MAX_LIMIT), code="bad_limit"
-        )
-    return int(raw)
-
-
-def _bad_request(exc: BuurthulpError) -> BuurthulpError:
-    """A malformed request line or header is a 400 (a wrong body field stays a 422)."""
-    return BuurthulpError(exc.message, code=exc.code, field=exc.field)
-
-
 @registry.operation(
     "/me/transfers",
     "GET",
@@ -118,44 +56,17 @@ def _bad_request(exc: BuurthulpError) -> BuurthulpError:
 )
 def my_transfers():
     member = current_member()
-    try:
-        limit = _limit()
-        cursor = decode_cursor(request.args.get("cursor"), ("before",))
-    except InvalidInput as exc:
-        raise _bad_request(exc) from None
-    before = None
-    if cursor is not None:
-        before = cursor["before"]
-        if isinstance(before, bool) or not isinstance(before, int) or not 0 < before <= MAX_ID:
-            raise BuurthulpError(
-                _("This cursor is not valid. Start again without one."), code="bad_cursor"
-            )
+    limit = arg_int(
+        request.args, "limit", minimum=1, maximum=MAX_LIMIT, default=DEFAULT_LIMIT, code="bad_limit"
+    )
+    cursor = decode_cursor(request.args.get("cursor"), ("before",))
+    before = cursor["before"] if cursor else None
     account = services.account_of(member)
     lines = services.statement(account, before_entry_id=before, limit=limit + 1) if account else []
-    items = [
-        EntryOut(
-            entry_id=line.entry_id,
-            transfer_id=line.transfer_id,
-            created_at=line.at,
-            kind=line.kind,
-            minutes=line.minutes,
-            balance_after=line.balance_after,
-            description=line.description,
-            category=line.category,
-            counterparty=Counterparty(
-                kind="member" if line.counterparty_member_id else "pool",
-                member_id=line.counterparty_member_id,
-                display_name=line.counterparty,
-            ),
-            reverses_transfer_id=line.reverses_transfer_id,
-            reversed=line.reversed,
-        )
-        for line in lines[:limit]
-    ]
     next_cursor = (
         encode_cursor({"before": lines[limit - 1].entry_id}) if len(lines) > limit else None
     )
-    return EntryPage(items=items, next_cursor=next_cursor)
+    return EntryPage(items=[EntryOut.of(line) for line in lines[:limit]], next_cursor=next_cursor)
 
 
 def _transfer_out(transfer: Transfer, member: Member) -> TransferOut:
@@ -201,8 +112,8 @@ def create_transfer(body: TransferIn) -> Any:
         )
     try:
         key = services.scoped_key("api", member, raw_key)
-    except InvalidInput as exc:
-        raise _bad_request(exc) from None
+    except InvalidInput as exc:  # a malformed header is a 400, like a malformed query
+        raise InvalidQuery(exc.message, code=exc.code, field=exc.field) from None
     booking = services.thank(
         payer=member,
         to_member_id=body.to_member_id,

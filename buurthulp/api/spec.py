@@ -7,23 +7,25 @@ and records everything the OpenAPI document at `/api/v1/openapi.json` says about
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from flask_babel import gettext as _
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from buurthulp.auth.guards import MEMBER, PUBLIC
-from buurthulp.errors import InvalidInput, NotAuthenticated
+from buurthulp.errors import BuurthulpError, InvalidInput, NotAuthenticated
+from buurthulp.inputs import control_in_json, refuse_control_characters
+from buurthulp.schemas_base import StrictModel
+
+__all__ = ["ApiRegistry", "Parameter", "StrictModel", "openapi_document", "parse_body"]
 
 ERROR_STATUSES = {
-    400: "Bad request (malformed JSON, bad cursor, missing header).",
+    400: "Bad request: the body is not a JSON object, a query parameter, cursor or header is "
+    "malformed.",
     401: "No valid bearer token.",
     403: "Not allowed for this member.",
     404: "Not found, or not visible to this member.",
@@ -31,12 +33,6 @@ ERROR_STATUSES = {
     422: "A field is missing or not valid.",
     429: "Too many requests; try again later.",
 }
-
-
-class StrictModel(BaseModel):
-    """Input models refuse unknown fields and wrong types instead of guessing."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class ErrorBody(BaseModel):
@@ -134,16 +130,18 @@ def _authenticate() -> None:
 
 
 def parse_body(model: type[BaseModel]) -> BaseModel:
-    """The request's JSON as `model`, or a 400/422 that says which field is wrong."""
+    """The request's JSON as `model`: 400 when it is not JSON at all, 422 naming the field
+    that is wrong (a wrong type, a missing field, a control character)."""
     try:
         data = request.get_json(silent=True)
     except RecursionError:  # nesting deeper than the JSON parser goes: not a usable body
         data = None
     if data is None:
-        raise InvalidInput(_("Send a JSON object as the request body."), code="bad_json")
-    if _has_nul(data):
+        raise BuurthulpError(_("Send a JSON object as the request body."), code="bad_json")
+    where = control_in_json(data)
+    if where is not None:
         # No database text column can hold U+0000 (PostgreSQL refuses it): a 422, not a 500.
-        raise InvalidInput(_("The request contains a character we cannot use (U+0000)."))
+        raise refuse_control_characters(where)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -155,22 +153,6 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
         ) from None
 
 
-def _has_nul(data: Any) -> bool:
-    """True when any key or string in decoded JSON holds U+0000 (a loop: nesting can be deep)."""
-    pending = [data]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, str):
-            if "\x00" in value:
-                return True
-        elif isinstance(value, dict):
-            pending.extend(value.keys())
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-    return False
-
-
 def _respond(result: Any) -> Any:
     status = 200
     headers: dict[str, str] = {}
@@ -178,34 +160,15 @@ def _respond(result: Any) -> Any:
         result, status, *rest = result
         if rest:
             headers = rest[0]
+    if status == 204:
+        response = current_app.response_class(status=204)
+        response.headers.update(headers)
+        return response
     payload = result.model_dump(mode="json") if isinstance(result, BaseModel) else result
     response = jsonify(payload)
     response.status_code = status
     response.headers.update(headers)
     return response
-
-
-# Cursors --------------------------------------------------------------------------------------
-
-
-def encode_cursor(values: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode()
-
-
-def decode_cursor(cursor: str | None, keys: tuple[str, ...]) -> dict[str, Any] | None:
-    """Decode an opaque cursor; anything tampered with is a 400, never a 500."""
-    if not cursor:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(cursor.encode() + b"=" * (-len(cursor) % 4))
-        values = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeError):
-        values = None
-    if not isinstance(values, dict) or set(values) != set(keys):
-        raise InvalidInput(
-            _("This cursor is not valid. Start again without one."), code="bad_cursor"
-        )
-    return values
 
 
 # OpenAPI ---------------------------------------------------------------------------------------
@@ -259,7 +222,7 @@ def openapi_document(registry: ApiRegistry, *, prefix: str, version: str) -> dic
                     "name": name,
                     "in": "path",
                     "required": True,
-                    "schema": {"type": "integer", "minimum": 1},
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
                 }
             )
         if op.body is not None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from buurthulp.auth.models import Member
-from buurthulp.auth.permissions import has_permission
+from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
 from buurthulp.errors import NotAllowed, NotAuthenticated
 
@@ -79,10 +80,27 @@ def requires(*permissions: Permission) -> Callable[[F], F]:
             if not isinstance(member, Member):
                 return member
             for permission in permissions:
-                if not has_permission(member, permission):
+                if not may(member, permission):
                     raise NotAllowed(_("This page is for staff with the right role only."))
             return view(*args, **kwargs)
 
         return _label(wrapper, tuple(permissions))  # type: ignore[return-value]
 
     return decorate
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never send someone to another host after logging in.
+
+    Browsers read a backslash as a slash (`/\\evil.example` is `//evil.example`), and a
+    control character can hide what follows it, so both are refused outright.
+    """
+    home = url_for("core.home")
+    if not target or not isinstance(target, str) or len(target) > 2000:
+        return home
+    if "\\" in target or any(ord(c) < 32 or 127 <= ord(c) < 160 for c in target):
+        return home
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return home
+    return target

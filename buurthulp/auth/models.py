@@ -20,7 +20,9 @@ class Member(db.Model):
 
     __tablename__ = "auth_member"
     __table_args__ = (
-        CheckConstraint("status IN ('active', 'suspended', 'erased')", name="status_known"),
+        CheckConstraint(
+            "status IN ('pending', 'active', 'suspended', 'erased')", name="status_known"
+        ),
         Index("ix_auth_member_email_lower", "email", unique=True),
     )
 
@@ -41,7 +43,7 @@ class Member(db.Model):
     )
     locale: Mapped[str] = mapped_column(String(5), default="nl")
     status: Mapped[str] = mapped_column(String(16), default="active")
-    # Bumped on password change: every other session and API token stops working.
+    # Bumped on password change and "log out everywhere": every API token stops working.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -68,8 +70,7 @@ class Member(db.Model):
         return False
 
     def get_id(self) -> str:
-        """Session id carries the version, so a password change ends other sessions."""
-        return f"{self.id}:{self.session_version}"
+        return str(self.id)
 
     # Convenience ------------------------------------------------------------------------
     @property
@@ -83,11 +84,23 @@ class Member(db.Model):
     def is_staff(self) -> bool:
         return any(a.role != Role.RESIDENT for a in self.roles)
 
+    @property
+    def staff_role(self) -> str | None:
+        """The role to show beside the name (coordinator before outreach before admin)."""
+        return staff_role_of(self.role_names)
+
     def tag_list(self, kind: str) -> list[str]:
         return [t.tag for t in self.tags if t.kind == kind]
 
     def __repr__(self) -> str:
         return f"<Member {self.id} {self.display_name!r}>"
+
+
+def staff_role_of(role_names: list[str] | tuple[str, ...] | set[str]) -> str | None:
+    for role in (Role.COORDINATOR, Role.OUTREACH, Role.ADMIN):
+        if role.value in role_names:
+            return role.value
+    return None
 
 
 class RoleAssignment(db.Model):
@@ -97,6 +110,12 @@ class RoleAssignment(db.Model):
     __table_args__ = (
         CheckConstraint(f"role IN ({ROLE_VALUES})", name="role_known"),
         UniqueConstraint("member_id", "role", "neighbourhood_id", name="uq_auth_role_assignment"),
+        # Coordinators and outreach workers work in a neighbourhood; admin and resident roles
+        # hold everywhere (an admin "for one neighbourhood" would be an admin everywhere).
+        CheckConstraint(
+            "(role IN ('coordinator', 'outreach')) = (neighbourhood_id IS NOT NULL)",
+            name="scope_fits_role",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,6 +162,27 @@ class ApiToken(db.Model):
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     session_version: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    member: Mapped[Member] = relationship()
+
+
+class AuthSession(db.Model):
+    """A logged-in browser. The cookie holds a random secret; only its SHA-256 is stored.
+
+    Logging out revokes the row, so a copied cookie stops working at once; "log out
+    everywhere", a password change or a suspension revoke every row of the member.
+    """
+
+    __tablename__ = "auth_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("auth_member.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

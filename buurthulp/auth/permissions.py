@@ -1,35 +1,84 @@
-"""Policy functions: does this member hold this permission, and where?"""
+"""The one permission predicate: may this actor do this, here?
+
+`may(actor, permission)` asks "anywhere at all" (may they open the page); `may(actor,
+permission, neighbourhood_id)` asks about one object's neighbourhood. Staff roles hold
+their permissions only in the neighbourhoods they are assigned to; an admin assignment is
+global. The CLI, the demo and scheduled jobs act as a named `SystemActor`, which may do
+what it is asked: it is the operator at the keyboard, not a visitor.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
 
 from buurthulp.auth.models import Member
 from buurthulp.auth.roles import ROLE_PERMISSIONS, SELF_PERMISSIONS, Permission, Role
 
 
-def has_permission(
-    member: Member | None, permission: Permission, neighbourhood_id: int | None = None
-) -> bool:
-    """True when `member` holds `permission`; with a neighbourhood, only if scoped there.
+class _Anywhere:
+    def __repr__(self) -> str:
+        return "ANYWHERE"
 
-    Without `neighbourhood_id` the question is "anywhere at all" (may this member open the
-    page); the object-level check then asks again with the object's neighbourhood.
+
+#: "In at least one neighbourhood": the question a route guard asks before any object loads.
+ANYWHERE: Final = _Anywhere()
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """Who acts when nobody is logged in: `flask users create`, the demo, a timer job."""
+
+    label: str
+    id: None = None
+    is_staff: bool = True
+    is_system: bool = True
+
+    @property
+    def display_name(self) -> str:
+        return f"Buurthulp ({self.label})"
+
+
+CLI = SystemActor("cli")
+DEMO = SystemActor("demo")
+
+Actor = Member | SystemActor
+
+
+def may(
+    actor: Actor | None,
+    permission: Permission,
+    neighbourhood_id: int | _Anywhere | None = ANYWHERE,
+) -> bool:
+    """True when `actor` holds `permission` for this neighbourhood.
+
+    `neighbourhood_id=None` is an object that belongs to no neighbourhood: only a global
+    (admin) assignment reaches it. Permissions about one's own account hold everywhere.
     """
-    if member is None or not member.is_active:
+    if actor is None:
         return False
-    for assignment in member.roles:
+    if isinstance(actor, SystemActor):
+        return True
+    if not actor.is_active:
+        return False
+    for assignment in actor.roles:
         if permission not in ROLE_PERMISSIONS[Role(assignment.role)]:
             continue
-        if permission in SELF_PERMISSIONS or neighbourhood_id is None:
+        if permission in SELF_PERMISSIONS or neighbourhood_id is ANYWHERE:
             return True
         if assignment.neighbourhood_id is None or assignment.neighbourhood_id == neighbourhood_id:
             return True
     return False
 
 
-def scoped_neighbourhood_ids(member: Member, permission: Permission) -> set[int] | None:
-    """Neighbourhoods where `member` holds `permission`; None means everywhere."""
+def scope_of(actor: Actor, permission: Permission) -> set[int] | None:
+    """The neighbourhoods where `actor` holds `permission`; None means everywhere."""
+    if isinstance(actor, SystemActor):
+        return None
     ids: set[int] = set()
-    for assignment in member.roles:
+    if not actor.is_active:
+        return ids
+    for assignment in actor.roles:
         if permission not in ROLE_PERMISSIONS[Role(assignment.role)]:
             continue
         if assignment.neighbourhood_id is None:

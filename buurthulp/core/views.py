@@ -10,15 +10,13 @@ from flask import (
     render_template,
     request,
     session,
-    url_for,
 )
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from buurthulp.auth.guards import current_member, login_required, public
-from buurthulp.auth.models import Member
+from buurthulp.auth.guards import current_member, login_required, public, safe_next
 from buurthulp.extensions import db
-from buurthulp.privacy.models import AccessLogEntry
-from buurthulp.web import LOCALES
+from buurthulp.i18n import LOCALES
+from buurthulp.privacy.services import access_log_for
 
 bp = Blueprint("core", __name__)
 
@@ -49,10 +47,7 @@ def set_language():
     chosen = request.form.get("locale", "")
     if chosen in LOCALES:
         session["locale"] = chosen
-    back = request.form.get("next", "")
-    from buurthulp.auth.views import safe_next
-
-    return redirect(safe_next(back) if back else url_for("core.home"))
+    return redirect(safe_next(request.form.get("next", "")), code=303)
 
 
 @bp.route("/privacy")
@@ -65,20 +60,7 @@ def privacy_statement():
 @login_required
 def access_log():
     """Who of staff looked at my data, and why: the resident's right to know."""
-    member = current_member()
-    rows = db.session.scalars(
-        select(AccessLogEntry)
-        .where(AccessLogEntry.subject_id == member.id)
-        .order_by(AccessLogEntry.at.desc())
-        .limit(200)
-    ).all()
-    viewer_ids = {r.viewer_id for r in rows if r.viewer_id}
-    names = dict(
-        db.session.execute(select(Member.id, Member.display_name).where(Member.id.in_(viewer_ids)))
-        .tuples()
-        .all()
-    )
-    return render_template("core/access_log.html", rows=rows, viewer_names=names)
+    return render_template("core/access_log.html", rows=access_log_for(current_member()))
 
 
 @bp.route("/healthz")

@@ -68,10 +68,36 @@ def _demo_activity(rng: Any) -> None:
     add_demo_history(rng)
 
 
+def _notification_kinds() -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from buurthulp.notifications.services import register_kind
+
+    register_kind("ledger.grant", _l("%(by)s gave you %(minutes)s from the solidarity pool."))
+    register_kind(
+        "ledger.proxy_thanks",
+        _l("%(by)s sent %(minutes)s from your account to %(to)s, on your behalf."),
+    )
+    register_kind(
+        "ledger.proxy_donation",
+        _l("%(by)s gave %(minutes)s from your account to the solidarity pool, on your behalf."),
+    )
+    register_kind(
+        "ledger.limits",
+        _l("%(by)s changed your limits: from %(lower)s up to %(upper)s."),
+    )
+    register_kind("ledger.settled", _l("%(by)s settled and closed your time-bank account."))
+    register_kind(
+        "ledger.reversed", _l("%(by)s reversed a transfer of %(minutes)s on your account.")
+    )
+
+
 def register(app: Flask) -> None:
     """Blueprint at /tijdbank, `flask ledger`, signal receivers and `ledger_header`."""
     from buurthulp.ledger.cli import ledger_cli
     from buurthulp.ledger.views import bp
+
+    _notification_kinds()
 
     app.register_blueprint(bp)
     app.cli.add_command(ledger_cli)

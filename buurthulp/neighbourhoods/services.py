@@ -14,8 +14,10 @@ from shapely.geometry import MultiPoint, mapping, shape
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from buurthulp.auth.permissions import Actor, may
+from buurthulp.auth.roles import Permission
 from buurthulp.db import transaction
-from buurthulp.errors import Conflict, InvalidInput, NotFound
+from buurthulp.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from buurthulp.extensions import db
 from buurthulp.geo import (
     AreaIndex,
@@ -28,6 +30,7 @@ from buurthulp.geo import (
     parse_geojson_area,
     pc4_table,
 )
+from buurthulp.inputs import is_id
 from buurthulp.neighbourhoods.models import (
     DEFAULT_LOWER_LIMIT,
     DEFAULT_UPPER_LIMIT,
@@ -61,6 +64,13 @@ def get_neighbourhood_or_404(neighbourhood_id: int) -> Neighbourhood:
     if found is None:
         raise NotFound(_("This neighbourhood does not exist."))
     return found
+
+
+def find_neighbourhood(neighbourhood_id: object) -> Neighbourhood | None:
+    """The neighbourhood with this id, or None (0 or None: "no neighbourhood")."""
+    if not is_id(neighbourhood_id):
+        return None
+    return db.session.get(Neighbourhood, neighbourhood_id)
 
 
 def list_neighbourhoods() -> list[Neighbourhood]:
@@ -191,7 +201,7 @@ def _clean_limits(lower: int | None, upper: int | None) -> tuple[int, int]:
 
 def save_neighbourhood(
     *,
-    actor: object,
+    actor: Actor,
     name: str | None,
     pc4_codes: str | Iterable[str] | None = None,
     area: str | dict | None = None,
@@ -202,6 +212,8 @@ def save_neighbourhood(
     neighbourhood_id: int | None = None,
 ) -> Neighbourhood:
     """Create or update a neighbourhood; a PC4 already served elsewhere is refused."""
+    if not may(actor, Permission.NEIGHBOURHOODS_MANAGE):
+        raise NotAllowed(_("Only an admin can change neighbourhoods."))
     clean_name = _clean_name(name)
     codes = parse_pc4_list(pc4_codes)
     area_json = _clean_area(area)

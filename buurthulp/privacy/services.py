@@ -1,22 +1,82 @@
-"""The personal-data access log: staff views of a resident's data leave a trace."""
+"""The personal-data access log: every staff view of a member's data leaves a row.
+
+Staff pages call `record_staff_view` with every member whose data the page shows (one
+member's statement, or all members of a list); the members read those rows on "who looked
+at my data". A member looking at their own data is not logged: the log answers "who else".
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
 from buurthulp.auth.models import Member
+from buurthulp.auth.permissions import Actor, SystemActor
+from buurthulp.db import transaction
 from buurthulp.extensions import db
 from buurthulp.privacy.models import AccessLogEntry
 
+#: What was seen, as the member reads it on their "who looked at my data" page.
+WHAT = {
+    "ledger-statement": _l("Your time-bank statement"),
+    "member-list": _l("You in a list of members"),
+    "limits": _l("Your time-credit limits"),
+    "settle": _l("Your balance, to settle your account"),
+    "proxy-thanks": _l("Your balance, to say thank you on your behalf"),
+    "proxy-donation": _l("Your balance, to give to the pool on your behalf"),
+    "grant": _l("You in the list for a grant from the pool"),
+    "pool-history": _l("You in the history of the solidarity pool"),
+    "transfer": _l("A transfer you are part of"),
+    "staff-list": _l("You in the list of staff"),
+    "mail-status": _l("An e-mail to you that could not be delivered"),
+}
 
-def log_access(*, viewer: Member, subject: Member, what: str, reason: str = "") -> None:
-    """Record that `viewer` opened `what` of `subject` (only flushes; the caller commits).
 
-    A member looking at their own data is not logged: the log answers "who else looked".
-    """
-    if viewer.id == subject.id:
+def record_staff_view(
+    *, viewer: Actor, subject_ids: Iterable[int | None], what: str, reason: str = ""
+) -> None:
+    """One row per member shown to `viewer`, in its own transaction (or the caller's)."""
+    if what not in WHAT:
+        raise ValueError(f"unknown access-log kind {what!r}")
+    if isinstance(viewer, SystemActor):
         return
-    db.session.add(
-        AccessLogEntry(
-            viewer_id=viewer.id, subject_id=subject.id, what=what[:40], reason=reason[:200]
+    ids = sorted({i for i in subject_ids if i is not None and i != viewer.id})
+    if not ids:
+        return
+    with transaction():
+        db.session.add_all(
+            AccessLogEntry(viewer_id=viewer.id, subject_id=i, what=what, reason=reason[:200])
+            for i in ids
         )
+
+
+@dataclass(frozen=True)
+class AccessRow:
+    at: datetime
+    viewer: str
+    what: str
+    reason: str
+
+
+def access_log_for(member: Member, *, limit: int = 200) -> list[AccessRow]:
+    """Who of staff looked at `member`'s data, newest first."""
+    rows = db.session.execute(
+        select(AccessLogEntry, Member.display_name)
+        .outerjoin(Member, Member.id == AccessLogEntry.viewer_id)
+        .where(AccessLogEntry.subject_id == member.id)
+        .order_by(AccessLogEntry.id.desc())
+        .limit(limit)
     )
-    db.session.flush()
+    return [
+        AccessRow(
+            at=entry.at,
+            viewer=name or "—",
+            what=str(WHAT.get(entry.what, entry.what)),
+            reason=entry.reason,
+        )
+        for entry, name in rows
+    ]

@@ -22,7 +22,7 @@ from buurthulp.extensions import db
 from buurthulp.geo import Point, make_geocoder
 from buurthulp.neighbourhoods.models import Neighbourhood, NeighbourhoodPostcode
 from buurthulp.neighbourhoods.services import OutsideArea, resolve_home
-from buurthulp.notifications.models import OutboxMail
+from buurthulp.outbox.models import OutboxMessage
 from tests.factories import CENTRUM, OOST
 
 NEW = "/beheer/buurten/nieuw"
@@ -85,7 +85,7 @@ def _refused(response: Any, message: str) -> None:
 
 def test_an_admin_creates_a_neighbourhood_from_pc4_codes(admin_client):
     response = admin_client.post(NEW, data=form(pc4_codes="6511, 6512;6521"))
-    assert response.status_code == 302
+    assert response.status_code == 303
     hood = _hood("Bottendaal")
     assert hood.pc4_codes == ["6511", "6512", "6521"]
     assert hood.slug == "bottendaal"
@@ -100,7 +100,7 @@ def test_an_admin_creates_a_neighbourhood_from_an_uploaded_geojson_file(admin_cl
         data=form(area_file=(upload, "bottendaal.geojson")),
         content_type="multipart/form-data",
     )
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     hood = _hood("Bottendaal")
     assert json.loads(hood.area_geojson)["type"] == "Polygon"
     assert hood.pc4_codes == []
@@ -108,7 +108,7 @@ def test_an_admin_creates_a_neighbourhood_from_an_uploaded_geojson_file(admin_cl
 
 def test_an_admin_creates_a_neighbourhood_from_pasted_geojson(admin_client):
     response = admin_client.post(NEW, data=form(area_text=json.dumps(NIJMEGEN), premoderation="y"))
-    assert response.status_code == 302
+    assert response.status_code == 303
     hood = _hood("Bottendaal")
     assert json.loads(hood.area_geojson)["coordinates"][0][0] == pytest.approx([5.84, 51.83])
     assert hood.premoderation is True
@@ -187,7 +187,7 @@ def test_the_edit_form_shows_the_codes_and_saving_it_keeps_them(admin_client, ma
         f"/beheer/buurten/{hood.id}",
         data=form(name="Centrum-Oost", pc4_codes="6511, 6512", default_lower_hours="-5"),
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     edited = db.session.get(Neighbourhood, hood.id)
     assert edited.name == "Centrum-Oost"
@@ -198,7 +198,7 @@ def test_the_edit_form_shows_the_codes_and_saving_it_keeps_them(admin_client, ma
 def test_editing_a_drawn_area_without_pasting_it_again_keeps_the_area(admin_client, make):
     hood = make.neighbourhood("Park", pc4=(), area=json.dumps(NIJMEGEN))
     response = admin_client.post(f"/beheer/buurten/{hood.id}", data=form(name="Park"))
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     assert db.session.get(Neighbourhood, hood.id).area_geojson is not None
 
@@ -314,7 +314,7 @@ def test_an_admin_makes_a_resident_coordinator_of_a_neighbourhood(admin_client, 
         "/beheer/rollen",
         data={"email": resident.email.upper(), "role": "coordinator", "neighbourhood_id": hood.id},
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     roles = db.session.scalars(
         select(RoleAssignment).where(RoleAssignment.member_id == resident.id)
@@ -349,15 +349,36 @@ def test_a_coordinator_role_needs_a_neighbourhood(admin_client, make):
     assert db.session.get(Member, resident.id).role_names == ["resident"]
 
 
-def test_the_outbox_shows_a_password_reset_mail(admin_client, make, app):
+def test_the_outbox_page_shows_stored_mail_without_a_working_link_in_development(
+    admin_client, make, app, monkeypatch
+):
     resident = make.resident()
     other = app.test_client()
-    assert other.post("/wachtwoord-vergeten", data={"email": resident.email}).status_code == 302
-    mail = db.session.scalar(select(OutboxMail).order_by(OutboxMail.id.desc()))
+    assert other.post("/wachtwoord-vergeten", data={"email": resident.email}).status_code == 303
+    mail = db.session.scalar(select(OutboxMessage).order_by(OutboxMessage.id.desc()))
     assert mail.to == resident.email
+    assert "/wachtwoord-herstellen/" not in mail.body  # no token at rest
+    monkeypatch.setitem(app.config, "ENV", "development")
     page = admin_client.get("/beheer/uitgaande-mail")
     assert page.status_code == 200
     body = page.get_data(as_text=True)
-    assert resident.email in body
-    assert mail.subject in body
-    assert "/wachtwoord-herstellen/" in body
+    assert resident.email in body and mail.subject in body
+    assert "[[link:reset]]" in body and "/wachtwoord-herstellen/" not in body
+
+
+def test_the_outbox_page_does_not_exist_outside_development(admin_client, app, monkeypatch):
+    for env in ("production", "testing"):
+        monkeypatch.setitem(app.config, "ENV", env)
+        assert admin_client.get("/beheer/uitgaande-mail").status_code == 404
+
+
+def test_an_admin_role_cannot_be_scoped_to_a_neighbourhood(admin_client, make):
+    hood = make.neighbourhood("Centrum", pc4=CENTRUM)
+    resident = make.resident(hood)
+    response = admin_client.post(
+        "/beheer/rollen",
+        data={"email": resident.email, "role": "admin", "neighbourhood_id": hood.id},
+    )
+    _refused(response, "An admin works for all neighbourhoods")
+    db.session.expire_all()
+    assert db.session.get(Member, resident.id).role_names == ["resident"]

@@ -1,15 +1,16 @@
-"""Accounts through the same paths a person takes: the forms, the session, the outbox."""
+"""Accounts through the same paths a person takes: the forms, the mailbox, the session."""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import func, select
 
 from buurthulp.auth.models import ApiToken, Member
 from buurthulp.extensions import db
-from buurthulp.notifications.models import OutboxMail
+from buurthulp.outbox.models import OutboxMessage
 from buurthulp.privacy.models import Consent
 from tests.factories import PASSWORD
 
@@ -37,44 +38,101 @@ def _count_members() -> int:
     return db.session.scalar(select(func.count(Member.id)))
 
 
-def test_registering_creates_a_resident_in_the_neighbourhood_of_their_postcode(client, make):
+def link_in(mail, path_part: str) -> str:
+    """The link in a delivered mail whose path contains `path_part` (the path only)."""
+    body = mail.get_content()
+    found = re.search(r"https?://\S*" + re.escape(path_part) + r"\S*", body)
+    assert found, body
+    return urlsplit(found.group(0)).path
+
+
+def _confirm(client, mail) -> None:
+    path = link_in(mail, "/aanmelden/bevestigen/")
+    assert client.get(path).status_code == 200
+    assert client.post(path).status_code == 303
+
+
+def test_signing_up_sends_a_confirmation_link_and_the_link_opens_the_account(client, make, mailbox):
     hood = make.neighbourhood("Centrum", pc4=("6511", "6512"))
     response = _register(client)
-    assert response.status_code == 302
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/aanmelden/kijk-in-je-mail")
     member = db.session.scalar(select(Member).where(Member.email == "annie@example.org"))
-    assert member.neighbourhood_id == hood.id
-    assert member.postcode == "6511AB"
+    assert member.status == "pending"
+    assert member.neighbourhood_id == hood.id and member.postcode == "6511AB"
     assert member.role_names == ["resident"]
-    assert member.password_hash.startswith("$argon2id$")
-    assert PASSWORD not in member.password_hash
+    assert member.password_hash.startswith("$argon2id$") and PASSWORD not in member.password_hash
     consent = db.session.scalar(select(Consent).where(Consent.member_id == member.id))
     assert consent.purpose == "privacy-statement" and consent.text_version
     # The public point is blurred away from the exact one, but stays close.
     assert (member.public_lat, member.public_lon) != (member.home_lat, member.home_lon)
     assert abs(member.public_lat - member.home_lat) < 0.01
-    home = client.get("/")
-    assert "Annie" in home.get_data(as_text=True)
+    # Not yet: a pending account cannot log in.
+    early = client.post("/inloggen", data={"email": "annie@example.org", "password": PASSWORD})
+    assert early.status_code == 422 and "not confirmed yet" in early.get_data(as_text=True)
+    [mail] = mailbox
+    assert mail["To"] == "annie@example.org"
+    _confirm(client, mail)
+    db.session.expire_all()
+    assert db.session.get(Member, member.id).status == "active"
+    assert "Hello Annie" in client.get("/").get_data(as_text=True)
 
 
-def test_register_log_out_and_log_in_again(client, make):
+def test_the_confirmation_link_is_not_stored_and_works_once_for_its_account(client, make, mailbox):
     make.neighbourhood(pc4=("6511",))
-    assert _register(client).status_code == 302
-    assert client.post("/uitloggen").status_code == 302
+    _register(client)
+    row = db.session.scalar(select(OutboxMessage))
+    assert "/aanmelden/bevestigen/" not in row.body and "[[link:confirm]]" in row.body
+    path = link_in(mailbox[0], "/aanmelden/bevestigen/")
+    assert client.post(path + "x").status_code == 422  # a tampered token
+    assert client.post(path).status_code == 303
+
+
+def test_register_log_out_and_log_in_again(client, make, mailbox):
+    make.neighbourhood(pc4=("6511",))
+    _register(client)
+    _confirm(client, mailbox[0])
+    assert client.post("/uitloggen").status_code == 303
     assert "Hello Annie" not in client.get("/").get_data(as_text=True)
     response = client.post("/inloggen", data={"email": "ANNIE@example.org", "password": PASSWORD})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert "Annie" in client.get("/").get_data(as_text=True)
 
 
-def test_a_duplicate_email_is_refused_and_nothing_is_saved(client, make):
-    make.neighbourhood(pc4=("6511",))
-    assert _register(client).status_code == 302
-    client.post("/uitloggen")
+def test_signing_up_with_a_known_address_answers_the_same_and_mails_the_owner(
+    client, make, mailbox
+):
+    hood = make.neighbourhood(pc4=("6511",))
+    owner = make.resident(hood, email="annie@example.org", name="Annie")
     before = _count_members()
-    response = _register(client, display_name="Other", email="Annie@Example.ORG")
-    assert response.status_code == 422
-    assert "already exists" in response.get_data(as_text=True)
-    assert _count_members() == before
+    fresh = _register(client, email="someone-new@example.org")
+    known = _register(client, display_name="Other", email="Annie@Example.ORG")
+    assert known.status_code == fresh.status_code == 303
+    assert known.headers["Location"] == fresh.headers["Location"]
+    assert _count_members() == before + 1  # only the new address
+    db.session.expire_all()
+    assert db.session.get(Member, owner.id).display_name == "Annie"
+    to_owner = [m for m in mailbox if m["To"] == "annie@example.org"]
+    assert len(to_owner) == 1
+    assert "already have an account" in to_owner[0].get_content()
+    assert "/inloggen" in to_owner[0].get_content()
+
+
+def test_signing_up_again_while_pending_replaces_the_details_and_sends_a_new_link(
+    client, make, mailbox
+):
+    make.neighbourhood(pc4=("6511", "6512"))
+    _register(client, display_name="Somebody Else", password="attacker password")
+    _register(client, display_name="Annie", postcode="6512AA")
+    member = db.session.scalar(select(Member).where(Member.email == "annie@example.org"))
+    assert member.display_name == "Annie" and member.postcode == "6512AA"
+    assert _count_members() == 1
+    first, second = mailbox
+    # The first link belonged to the old password: it no longer works.
+    assert client.post(link_in(first, "/aanmelden/bevestigen/")).status_code == 422
+    _confirm(client, second)
+    response = client.post("/inloggen", data={"email": member.email, "password": PASSWORD})
+    assert response.status_code in (200, 303)
 
 
 def test_unknown_postcode_and_outside_area_get_a_clear_message(client, make):
@@ -90,16 +148,16 @@ def test_unknown_postcode_and_outside_area_get_a_clear_message(client, make):
 
 def test_a_home_just_outside_the_postcodes_joins_the_nearest_neighbourhood(client, make):
     hood = make.neighbourhood(pc4=("6511",))
-    assert _register(client, postcode="6512AA").status_code == 302  # next to 6511, < 2 km
+    assert _register(client, postcode="6512AA").status_code == 303  # next to 6511, < 2 km
     member = db.session.scalar(select(Member).where(Member.email == "annie@example.org"))
     assert member.neighbourhood_id == hood.id
 
 
-def test_bad_input_on_every_registration_field(client, make):
+def test_bad_input_on_every_registration_field(client, make, mailbox):
     make.neighbourhood(pc4=("6511",))
     huge = "x" * 10_000
     cases = {
-        "display_name": ["", huge],
+        "display_name": ["", huge, "Annie (coördinator)", "Annie\u202e"],
         "email": ["", "not-an-email", huge + "@example.org"],
         "password": ["", "short", huge],
         "postcode": ["", huge, "12345"],
@@ -113,6 +171,14 @@ def test_bad_input_on_every_registration_field(client, make):
             body = response.get_data(as_text=True)
             assert 'class="error-summary"' in body, (field, value[:20])
     assert _count_members() == 0
+    assert mailbox == []
+
+
+def test_a_failed_form_keeps_what_was_typed(client, make):
+    make.neighbourhood(pc4=("6511",))
+    body = _register(client, password="short").get_data(as_text=True)
+    assert 'value="Annie"' in body and 'value="annie@example.org"' in body
+    assert 'value="12"' in body
 
 
 def test_wrong_password_does_not_tell_whether_the_email_exists(client, make):
@@ -125,44 +191,61 @@ def test_wrong_password_does_not_tell_whether_the_email_exists(client, make):
     assert message in unknown.get_data(as_text=True)
 
 
-def test_login_never_redirects_to_another_site(client, make):
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "javascript:alert(1)",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/%0d%0aSet-Cookie:x",
+        "/\tevil",
+    ],
+)
+def test_login_never_redirects_to_another_site(client, make, target):
     member = make.resident()
-    for target in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)"):
-        response = client.post(
-            f"/inloggen?next={target}", data={"email": member.email, "password": PASSWORD}
-        )
-        assert response.status_code == 302
-        assert response.headers["Location"].endswith("/"), target
-        assert "evil" not in response.headers["Location"]
-        client.post("/uitloggen")
+    response = client.post(
+        "/inloggen",
+        query_string={"next": target},
+        data={"email": member.email, "password": PASSWORD},
+    )
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert urlsplit(location).netloc in ("", "buurthulp.test"), location
+    assert "evil" not in location or location.startswith("/%0d"), location
 
 
-def test_password_reset_by_mailed_token_works_once(client, make):
+def test_login_follows_a_path_on_this_site(client, make):
+    member = make.resident()
+    response = client.post(
+        "/inloggen?next=/tijdbank/", data={"email": member.email, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/tijdbank/"
+
+
+def test_password_reset_by_mailed_link_works_once(client, make, mailbox):
     member = make.resident()
     response = client.post("/wachtwoord-vergeten", data={"email": member.email})
-    assert response.status_code == 302
-    mail = db.session.scalar(select(OutboxMail).order_by(OutboxMail.id.desc()))
-    assert mail.to == member.email
-    link = re.search(r"http\S+/wachtwoord-herstellen/(\S+)", mail.body)
-    assert link, mail.body
-    token = link.group(1)
+    assert response.status_code == 303
+    [mail] = mailbox
+    assert mail["To"] == member.email
+    path = link_in(mail, "/wachtwoord-herstellen/")
     new_password = "a brand new passphrase"
-    assert (
-        client.post(f"/wachtwoord-herstellen/{token}", data={"password": new_password}).status_code
-        == 302
-    )
-    again = client.post(f"/wachtwoord-herstellen/{token}", data={"password": "another one again"})
+    assert client.post(path, data={"password": new_password}).status_code == 303
+    again = client.post(path, data={"password": "another one again"})
     assert again.status_code == 422
-    assert (
-        client.post("/inloggen", data={"email": member.email, "password": new_password}).status_code
-        == 302
-    )
+    login = client.post("/inloggen", data={"email": member.email, "password": new_password})
+    assert login.status_code == 303
 
 
-def test_password_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(client, make):
+def test_password_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(
+    client, make, mailbox
+):
     response = client.post("/wachtwoord-vergeten", data={"email": "nobody@example.org"})
-    assert response.status_code == 302
-    assert db.session.scalar(select(func.count(OutboxMail.id))) == 0
+    assert response.status_code == 303
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0
+    assert mailbox == []
 
 
 def test_a_forged_reset_token_is_refused(client, make):
@@ -180,11 +263,12 @@ def test_changing_the_password_ends_other_sessions_and_tokens(app, client, make,
     other_device = app.test_client()
     other_device.post("/inloggen", data={"email": member.email, "password": PASSWORD})
     client.post("/inloggen", data={"email": member.email, "password": PASSWORD})
+    assert other_device.get("/account").status_code == 200
     response = client.post(
         "/account/wachtwoord",
         data={"current_password": PASSWORD, "new_password": "my new passphrase"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert client.get("/account").status_code == 200  # this session goes on
     assert other_device.get("/account").status_code == 302  # the other one is logged out
     assert app.test_client().get("/api/v1/me", headers=headers).status_code == 401

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from buurthulp import create_app
 from buurthulp.auth.models import Member
 from buurthulp.auth.passwords import verify_password
+from buurthulp.auth.permissions import CLI
 from buurthulp.extensions import db
 from buurthulp.neighbourhoods.services import save_neighbourhood
 from tests.conftest import test_config as config_for
@@ -165,7 +166,7 @@ def test_the_command_line_creates_an_account_end_to_end(tmp_path):
         with app.app_context():
             db.create_all()
     with app.test_request_context():
-        save_neighbourhood(actor=None, name="Centrum", pc4_codes=list(CENTRUM))
+        save_neighbourhood(actor=CLI, name="Centrum", pc4_codes=list(CENTRUM))
         db.session.remove()
 
     created = _flask(

@@ -21,8 +21,8 @@ def town(make: Any) -> Town:
         alice=make.resident(hood, name="Alice"),
         bob=make.resident(hood, name="Bob"),
         carol=make.resident(hood, name="Carol"),
-        coord=make.coordinator(hood, name="Coördinator Centrum"),
-        other_coord=make.coordinator(other, name="Coördinator Oost"),
+        coord=make.coordinator(hood, name="Marieke Centrum"),
+        other_coord=make.coordinator(other, name="Youssef Oost"),
         stranger=make.resident(other, name="Stranger"),
     )
 

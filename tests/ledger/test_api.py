@@ -165,6 +165,7 @@ def test_my_transfers_pages_newest_first_with_running_balance(client, api_header
         "kind": "member",
         "member_id": town.bob.id,
         "display_name": "Bob",
+        "staff_role": None,
     }
     rest = client.get(
         f"/api/v1/me/transfers?limit=4&cursor={page['next_cursor']}", headers=headers

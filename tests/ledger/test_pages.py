@@ -22,7 +22,7 @@ def as_member(app, member) -> FlaskClient:
     client = app.test_client()
     if member is not None:
         response = client.post("/inloggen", data={"email": member.email, "password": PASSWORD})
-        assert response.status_code == 302
+        assert response.status_code == 303
     client.post("/taal", data={"locale": "en"})  # assertions read the English msgids
     return client
 

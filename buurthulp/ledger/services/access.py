@@ -1,7 +1,9 @@
-"""Who may act on whose ledger: load and authorise in one step.
+"""Who may act on whose ledger: load and authorise in one step, and log what staff see.
 
 A member outside the actor's scope is a 404 (they need not know it exists); a public thing
-(a neighbourhood) they may see but not act on is a 403.
+(a neighbourhood) they may see but not act on is a 403. Staff never act for their own
+benefit: a grant, a payment "on behalf of" someone, a limit or a reversal that would favour
+the actor is refused; another coordinator or an admin must do it.
 """
 
 from __future__ import annotations
@@ -9,31 +11,31 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from buurthulp.auth.models import Member
-from buurthulp.auth.permissions import has_permission, scoped_neighbourhood_ids
+from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
 from buurthulp.errors import Conflict, NotAllowed, NotFound
 from buurthulp.extensions import db
+from buurthulp.inputs import is_id
 from buurthulp.ledger.models import Transfer
-from buurthulp.ledger.services.cleaning import is_id
 from buurthulp.neighbourhoods.models import Neighbourhood
-
-
-def may(actor: Member, permission: Permission, neighbourhood_id: int | None) -> bool:
-    """`actor` holds `permission` for this neighbourhood (no neighbourhood: global staff only)."""
-    if not has_permission(actor, permission):
-        return False
-    scope = scoped_neighbourhood_ids(actor, permission)
-    return scope is None or (neighbourhood_id is not None and neighbourhood_id in scope)
+from buurthulp.privacy.services import record_staff_view
 
 
 def not_found_member() -> NotFound:
     return NotFound(_("We could not find this member."), field="to_member_id")
 
 
+def not_for_yourself() -> NotAllowed:
+    return NotAllowed(
+        _("You cannot do this for your own account. Ask another coordinator or an admin to do it."),
+        code="own_benefit",
+    )
+
+
 def acting_for(actor: Member, member: Member) -> Member | None:
     """None when `actor` acts for themselves; `member` when a coordinator acts for them."""
     if actor.id == member.id:
-        if not has_permission(actor, Permission.LEDGER_OWN_TRANSFER):
+        if not may(actor, Permission.LEDGER_OWN_TRANSFER):
             raise NotAllowed(_("Your account cannot make transfers right now."))
         return None
     if not may(actor, Permission.LEDGER_PROXY_ACT, member.neighbourhood_id):
@@ -54,13 +56,22 @@ def active_member_or_404(member_id: object) -> Member:
 
 def staff_member_or_404(member_id: object, actor: Member, permission: Permission) -> Member:
     """A member whose ledger `actor` may handle with `permission`; 404 outside their scope."""
-    if not has_permission(actor, permission):
+    if not may(actor, permission):
         raise NotAllowed(_("This is for coordinators only."))
     if not is_id(member_id):
         raise not_found_member()
     member = db.session.get(Member, member_id)
     if member is None or not may(actor, permission, member.neighbourhood_id):
         raise not_found_member()
+    return member
+
+
+def open_member_for_staff(
+    member_id: object, actor: Member, permission: Permission, *, what: str
+) -> Member:
+    """`staff_member_or_404` for a page that shows the member's data: the view is logged."""
+    member = staff_member_or_404(member_id, actor, permission)
+    record_staff_view(viewer=actor, subject_ids=[member.id], what=what)
     return member
 
 
@@ -78,7 +89,7 @@ def pool_for_staff(
 
 def staff_transfer_or_404(transfer_id: object, actor: Member, permission: Permission) -> Transfer:
     """A transfer touching an account in the actor's neighbourhoods; 404 otherwise."""
-    if not has_permission(actor, permission):
+    if not may(actor, permission):
         raise NotAllowed(_("This is for coordinators only."))
     if not is_id(transfer_id):
         raise NotFound(_("This transfer does not exist."))
@@ -89,3 +100,9 @@ def staff_transfer_or_404(transfer_id: object, actor: Member, permission: Permis
     ):
         raise NotFound(_("This transfer does not exist."))
     return transfer
+
+
+def refuse_own_benefit(actor: Member, *member_ids: int | None) -> None:
+    """Staff may not be the one who gains from their own staff action."""
+    if actor.id in member_ids:
+        raise not_for_yourself()

@@ -1,42 +1,44 @@
-"""Booking a movement of minutes: at most once per key, on the fast path when all is well.
+"""The one write path of the ledger: lock, check, write, once.
 
-Two ways to write one set of rows (a transfer, its two entries, both cached balances):
+Every movement of minutes, whatever its kind, ends here, inside `transaction()`:
 
-- the fast path, `write`: moves both balances with `balance = balance + delta`, so the row
-  locks are taken by the write itself and the database's CHECK on the balance refuses a
-  breach; one statement on PostgreSQL, three on SQLite (`statements.move`), in a
-  `core_transaction()`, which spares them the session's begin and commit. It commits only
-  when both accounts exist and are open, the limits hold and the key is new;
-- the general path, `write_locked`: lock both rows (`locking`), check in Python, write. It
-  creates missing accounts and words every refusal for a person.
+- **lock and check in one statement**: `move_minutes` moves both balances with
+  `balance = balance + delta` in a single UPDATE whose WHERE holds the limits, so the row
+  locks are taken by the write itself and a breach simply moves nothing (on PostgreSQL the
+  two rows are locked in id order first, so two transfers never deadlock). The CHECK on
+  the balance in the database stays as the last guard;
+- **write**: the transfer and both entries, with the balances the UPDATE returned;
+- **once**: an idempotency key (unique in the database) makes every retry path book at most
+  once: a retry's INSERT fails, and the first booking is returned instead.
 
-Whatever the fast path does not commit (a missing or closed account, a limit, a retried key,
-a booking inside a caller's transaction) is rolled back and decided again by the general
-path, so the outcome (booked rows, refusal and its message, replay of an earlier booking)
-is the one the general path alone gives; the fast path only saves round trips.
+When the UPDATE moves fewer than two accounts, the reason is looked up under lock and
+worded for a person (`LimitExceeded` with the room left, a closed account, a missing one).
+Settlement and reversal decide from the locked balance first (`lock`), then use the same
+`move_minutes`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam, inspect, or_, select, text
 from sqlalchemy.exc import IntegrityError
 
 from buurthulp.auth.models import Member
-from buurthulp.db import core_transaction, in_transaction, transaction
-from buurthulp.errors import BuurthulpError, Conflict, InvalidInput, LimitExceeded
+from buurthulp.db import in_transaction, transaction
+from buurthulp.errors import BuurthulpError, Conflict, InvalidInput, LimitExceeded, NotFound
 from buurthulp.extensions import db
-from buurthulp.ledger.models import Transfer
-from buurthulp.ledger.services import statements
-from buurthulp.ledger.services.accounts import ensure_pool
+from buurthulp.ledger.models import Account, Entry, Transfer
+from buurthulp.ledger.services.accounts import ensure_member_account, ensure_pool
 from buurthulp.ledger.services.cleaning import fingerprint
-from buurthulp.ledger.services.locking import Locked, lock, member_pk
 from buurthulp.models_base import utcnow
 from buurthulp.neighbourhoods.models import Neighbourhood
+
+_ACCOUNT, _TRANSFER, _ENTRY = Account.__table__, Transfer.__table__, Entry.__table__
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,6 @@ class Booking:
 
     @property
     def transfer(self) -> Transfer:
-        """The transfer itself, loaded when asked for (the hot path does not need it)."""
         return db.session.get_one(Transfer, self.transfer_id)
 
 
@@ -63,16 +64,23 @@ class Key:
         return cls(client_key, fingerprint(*payload)) if client_key else None
 
 
+def member_pk(member: Member) -> int:
+    """A member's id without reloading an instance that a commit expired."""
+    identity = inspect(member).identity
+    return int(identity[0]) if identity else member.id
+
+
 @dataclass(frozen=True)
 class Side:
-    """One end of a movement: a member's account, or a neighbourhood's solidarity pool.
+    """One end of a movement: a member's account, a neighbourhood's pool, or an account.
 
-    Named by owner rather than account id, so the fast path needs no lookup first.
+    Named by owner rather than account id, so a movement needs no lookup first.
     """
 
     member: Member | None = None
     member_id: int | None = None
     pool_of: int | None = None  # the neighbourhood whose pool this is
+    account_id: int | None = None
 
     @classmethod
     def of_member(cls, member: Member) -> Side:
@@ -82,10 +90,14 @@ class Side:
     def pool(cls, neighbourhood_id: int) -> Side:
         return cls(pool_of=neighbourhood_id)
 
+    @classmethod
+    def account(cls, account_id: int) -> Side:
+        return cls(account_id=account_id)
+
 
 @dataclass(frozen=True)
 class Move:
-    """Everything a thank-you, match payment, donation or grant books."""
+    """Everything one movement books."""
 
     kind: str
     payer: Side
@@ -96,100 +108,77 @@ class Move:
     description: str = ""
     category: str | None = None
     key: Key | None = None
+    reverses_id: int | None = None
+    reason: str | None = None
 
 
-class _AlreadyBooked(Exception):
-    """Control flow: a racing request with the same key committed first."""
-
-    def __init__(self, transfer_id: int) -> None:
-        self.transfer_id = transfer_id
+# Lock: accounts read under row locks, in id order --------------------------------------------
 
 
-class _Unusual(Exception):
-    """Control flow: the fast path found something only the general path may decide."""
+@dataclass
+class Locked:
+    """An account row read under lock."""
+
+    id: int
+    kind: str
+    member_id: int | None
+    balance: int
+    lower_limit: int | None
+    upper_limit: int | None
+    closed_at: datetime | None
 
 
-def _transfer_row(
-    *,
-    kind: str,
-    payer_id: int | None,
-    payee_id: int | None,
-    minutes: int,
-    actor_id: int,
-    on_behalf_of_id: int | None,
-    description: str,
-    category: str | None,
-    key: Key | None,
-    reverses_id: int | None = None,
-    reason: str | None = None,
-) -> dict[str, Any]:
-    return {
-        "kind": kind,
-        "payer_account_id": payer_id,
-        "payee_account_id": payee_id,
-        "minutes": minutes,
-        "description": description,
-        "category": category,
-        "idempotency_key": key.value if key else None,
-        "request_fingerprint": key.fingerprint if key else None,
-        "reverses_transfer_id": reverses_id,
-        "reason": reason,
-        "entered_by_id": actor_id,
-        "on_behalf_of_id": on_behalf_of_id,
-        "created_at": utcnow(),
-    }
-
-
-def write(connection: Connection, move: Move) -> int:
-    """The fast path: move the minutes without reading first. Returns the transfer id.
-
-    Runs on the connection of a `core_transaction()`. Raises `_Unusual` (or the database's
-    IntegrityError) when the general path must decide; the transaction then rolls back
-    whatever this wrote.
-    """
-    assert in_transaction(), "write() must run inside core_transaction()"
-    row = _transfer_row(
-        kind=move.kind,
-        payer_id=None,
-        payee_id=None,
-        minutes=move.minutes,
-        actor_id=move.actor_id,
-        on_behalf_of_id=move.on_behalf_of_id,
-        description=move.description,
-        category=move.category,
-        key=move.key,
+_LOCK = (
+    select(
+        _ACCOUNT.c.id,
+        _ACCOUNT.c.kind,
+        _ACCOUNT.c.member_id,
+        _ACCOUNT.c.balance,
+        _ACCOUNT.c.lower_limit,
+        _ACCOUNT.c.upper_limit,
+        _ACCOUNT.c.closed_at,
     )
-    transfer_id = statements.move(
-        connection,
-        row
-        | {
-            "payer_member": move.payer.member_id,
-            "payer_pool": move.payer.pool_of,
-            "payee_member": move.payee.member_id,
-            "payee_pool": move.payee.pool_of,
-        },
-    )
-    if transfer_id is None:
-        raise _Unusual
-    return transfer_id
-
-
-# The general path ----------------------------------------------------------------------------
-
-
-def _find_by_key(key: Key) -> int | None:
-    row = statements.find_by_key(key.value)
-    if row is None:
-        return None
-    if row.request_fingerprint != key.fingerprint:
-        raise Conflict(
-            _(
-                "This Idempotency-Key was already used for a different transfer. "
-                "Use a new key for a new transfer."
-            ),
-            code="idempotency_key_reused",
+    .where(
+        or_(
+            _ACCOUNT.c.id.in_(bindparam("ids", expanding=True)),
+            _ACCOUNT.c.member_id.in_(bindparam("member_ids", expanding=True)),
         )
-    return int(row.id)
+    )
+    .order_by(_ACCOUNT.c.id)
+    .with_for_update()
+)
+
+
+@dataclass
+class Locks:
+    by_id: dict[int, Locked]
+
+    def of_member(self, member_id: int) -> Locked:
+        return next(a for a in self.by_id.values() if a.member_id == member_id)
+
+
+def lock(*account_ids: int, members: tuple[Member, ...] = ()) -> Locks:
+    """Lock accounts (by id, and those of `members`) in id order, so no two transactions
+    deadlock; read their balances under the lock. Members' missing accounts are created.
+    On SQLite the lock clause is dropped: `BEGIN IMMEDIATE` admits one writer at a time.
+    """
+    assert in_transaction(), "lock() must run inside transaction()"
+    member_ids = sorted({member_pk(m) for m in members})
+    params = {"ids": sorted(set(account_ids)), "member_ids": member_ids}
+    locked = {row.id: Locked(*row) for row in db.session.connection().execute(_LOCK, params)}
+    have = {a.member_id for a in locked.values()}
+    if any(m not in have for m in member_ids):
+        for member in members:
+            if member_pk(member) not in have:
+                ensure_member_account(member)
+        rows = db.session.connection().execute(_LOCK, params)
+        locked = {row.id: Locked(*row) for row in rows}
+    if len(locked) != len(set(account_ids)) + len(member_ids):
+        raise NotFound(_("This account does not exist."))
+    return Locks(locked)
+
+
+# Check: the refusal, worded for a person --------------------------------------------------------
 
 
 def _owner_name(account: Locked) -> str:
@@ -199,7 +188,10 @@ def _owner_name(account: Locked) -> str:
     return member.display_name if member else _("this member")
 
 
-def _check_limits(payer: Locked, payee: Locked, minutes: int, actor_id: int) -> None:
+def check_limits(payer: Locked, payee: Locked, minutes: int, actor_id: int) -> None:
+    """Raise the refusal a person can act on; return when the movement fits."""
+    if payer.id == payee.id:
+        raise InvalidInput(_("You cannot pay yourself."), field="to_member_id")
     if payer.closed_at is not None or payee.closed_at is not None:
         raise Conflict(_("This account is closed: it was settled when the member left."))
     if payer.lower_limit is not None and payer.balance - minutes < payer.lower_limit:
@@ -236,128 +228,230 @@ def _check_limits(payer: Locked, payee: Locked, minutes: int, actor_id: int) -> 
         raise LimitExceeded(message, field="minutes")
 
 
-def write_locked(
-    *,
-    kind: str,
-    payer: Locked,
-    payee: Locked,
-    minutes: int,
-    actor_id: int,
-    on_behalf_of_id: int | None = None,
-    description: str = "",
-    category: str | None = None,
-    key: Key | None = None,
-    reverses_id: int | None = None,
-    reason: str | None = None,
-) -> int:
-    """Write one transfer, its two entries and both balances on accounts locked by `lock`.
+# Write -------------------------------------------------------------------------------------------
 
-    Returns the transfer's id; the caller's transaction commits.
+# An account is a side's when it is that side's account id, its member's account, or (no
+# member) the pool of its neighbourhood. Unused parameters are NULL; COALESCE turns their
+# comparisons into FALSE, so each predicate is TRUE or FALSE, never NULL (a NULL inside
+# NOT ... OR ... would silently apply the payer's limit to the payee).
+_IS_PAYER = (
+    "(COALESCE(id = :payer_account, FALSE) OR COALESCE(member_id = :payer_member, FALSE) "
+    "OR (member_id IS NULL AND COALESCE(neighbourhood_id = :payer_pool, FALSE)))"
+)
+_IS_PAYEE = (
+    "(COALESCE(id = :payee_account, FALSE) OR COALESCE(member_id = :payee_member, FALSE) "
+    "OR (member_id IS NULL AND COALESCE(neighbourhood_id = :payee_pool, FALSE)))"
+)
+# The limits, in the WHERE: an account whose limit would break is simply not moved.
+_FITS = (
+    f"closed_at IS NULL AND (NOT {_IS_PAYER} OR lower_limit IS NULL "
+    "OR balance - :minutes >= lower_limit) "
+    f"AND (NOT {_IS_PAYEE} OR upper_limit IS NULL OR balance + :minutes <= upper_limit)"
+)
+_DELTA = f"CASE WHEN {_IS_PAYER} THEN -:minutes ELSE :minutes END"
+_RETURNING = "id, balance, member_id, neighbourhood_id"
+
+_MOVE = {
+    # PostgreSQL: lock both rows in id order first (an UPDATE alone has no ORDER BY), then
+    # move what fits; READ COMMITTED re-checks the WHERE on the row version it locked.
+    "postgresql": text(
+        f"""
+        WITH locked AS MATERIALIZED (
+            SELECT id FROM ledger_account WHERE {_IS_PAYER} OR {_IS_PAYEE} ORDER BY id FOR UPDATE
+        )
+        UPDATE ledger_account SET balance = balance + {_DELTA}
+        FROM locked WHERE ledger_account.id = locked.id AND {_FITS}
+        RETURNING ledger_account.id, ledger_account.balance, ledger_account.member_id,
+            ledger_account.neighbourhood_id
+        """
+    ),
+    # SQLite: `BEGIN IMMEDIATE` already admits one writer at a time.
+    "sqlite": text(
+        f"""
+        UPDATE ledger_account SET balance = balance + {_DELTA}
+        WHERE ({_IS_PAYER} OR {_IS_PAYEE}) AND {_FITS}
+        RETURNING {_RETURNING}
+        """
+    ),
+}
+_UNDO = text("UPDATE ledger_account SET balance = balance - :delta WHERE id = :id")
+_INSERT_TRANSFER = _TRANSFER.insert().returning(_TRANSFER.c.id)
+_INSERT_ENTRIES = text(
+    "INSERT INTO ledger_entry (transfer_id, account_id, minutes, balance_after) "
+    "VALUES (:t, :payer, :debit, :payer_after), (:t, :payee, :minutes, :payee_after)"
+)
+_BY_KEY = select(_TRANSFER.c.id, _TRANSFER.c.request_fingerprint).where(
+    _TRANSFER.c.idempotency_key == bindparam("key")
+)
+
+
+def _side_params(prefix: str, side: Side) -> dict[str, int | None]:
+    return {
+        f"{prefix}_account": side.account_id,
+        f"{prefix}_member": side.member_id,
+        f"{prefix}_pool": side.pool_of,
+    }
+
+
+def _is(side: Side, row: Any) -> bool:
+    """Is this returned account row the account of `side`? (Decided here, not in SQL: an
+    expression in SQLite's RETURNING clause does not see the bound parameters reliably.)"""
+    if side.account_id is not None:
+        return row.id == side.account_id
+    if side.member_id is not None:
+        return row.member_id == side.member_id
+    return row.member_id is None and row.neighbourhood_id == side.pool_of
+
+
+def move_minutes(connection: Connection, payer: Side, payee: Side, minutes: int) -> Any:
+    """Move `minutes` from payer to payee if both accounts are open and within limits.
+
+    Returns ((payer id, balance after), (payee id, balance after)), or None when not both
+    moved; then nothing moved (a half move is undone in the same transaction).
     """
-    assert in_transaction(), "write_locked() must run inside transaction()"
-    if payer.id == payee.id:
-        raise InvalidInput(_("You cannot pay yourself."), field="to_member_id")
-    try:
-        _check_limits(payer, payee, minutes, actor_id)
-    except BuurthulpError:
-        # A retry of a booked request is answered with that booking, whatever the balance
-        # is now (on PostgreSQL it may have committed while we waited for the lock).
-        found = _find_by_key(key) if key is not None else None
-        if found is not None:
-            raise _AlreadyBooked(found) from None
-        raise
-    payer.balance -= minutes
-    payee.balance += minutes
-    row = _transfer_row(
-        kind=kind,
-        payer_id=payer.id,
-        payee_id=payee.id,
-        minutes=minutes,
-        actor_id=actor_id,
-        on_behalf_of_id=on_behalf_of_id,
-        description=description,
-        category=category,
-        key=key,
-        reverses_id=reverses_id,
-        reason=reason,
-    )
-    transfer_id = statements.insert_transfer(
-        row, (payer.id, payer.balance), (payee.id, payee.balance)
-    )
-    statements.set_balances((payer.id, payer.balance), (payee.id, payee.balance))
-    return transfer_id
+    params = {"minutes": minutes, **_side_params("payer", payer), **_side_params("payee", payee)}
+    rows = connection.execute(_MOVE[connection.dialect.name], params).all()
+    paying = [r for r in rows if _is(payer, r)]
+    paid = [r for r in rows if _is(payee, r)]
+    if len(rows) == 2 and len(paying) == len(paid) == 1:
+        return (int(paying[0].id), int(paying[0].balance)), (int(paid[0].id), int(paid[0].balance))
+    for row in rows:  # one side moved and the other did not: put it back
+        delta = -minutes if _is(payer, row) else minutes
+        connection.execute(_UNDO, {"delta": delta, "id": row.id})
+    return None
 
 
-def _write_general(move: Move) -> int:
-    """Resolve both sides to accounts (creating missing ones), lock them, check, write."""
+def _refuse(move: Move) -> None:
+    """Why did the move not fit? Create a missing account (and say so), or raise the reason."""
     pools = {
         side.pool_of: ensure_pool(db.session.get_one(Neighbourhood, side.pool_of)).id
         for side in (move.payer, move.payee)
-        if side.member is None
+        if side.pool_of is not None
     }
-    members = tuple(side.member for side in (move.payer, move.payee) if side.member is not None)
-    locks = lock(*pools.values(), members=members)
+    accounts = [s.account_id for s in (move.payer, move.payee) if s.account_id is not None]
+    members = tuple(s.member for s in (move.payer, move.payee) if s.member is not None)
+    locks = lock(*pools.values(), *accounts, members=members)
 
-    def account(side: Side) -> Locked:
+    def locked(side: Side) -> Locked:
         if side.member_id is not None:
             return locks.of_member(side.member_id)
+        if side.account_id is not None:
+            return locks.by_id[side.account_id]
         return locks.by_id[pools[side.pool_of]]
 
-    return write_locked(
-        kind=move.kind,
-        payer=account(move.payer),
-        payee=account(move.payee),
-        minutes=move.minutes,
-        actor_id=move.actor_id,
-        on_behalf_of_id=move.on_behalf_of_id,
-        description=move.description,
-        category=move.category,
-        key=move.key,
+    check_limits(locked(move.payer), locked(move.payee), move.minutes, move.actor_id)
+
+
+def write(move: Move) -> int:
+    """Book one transfer inside the caller's transaction; returns its id."""
+    assert in_transaction(), "write() must run inside transaction()"
+    if move.payer == move.payee:
+        raise InvalidInput(_("You cannot pay yourself."), field="to_member_id")
+    connection = db.session.connection()
+    moved = move_minutes(connection, move.payer, move.payee, move.minutes)
+    if moved is None:
+        try:
+            _refuse(move)  # raises the reason, or created a missing account: try once more
+        except BuurthulpError:
+            # A retry of a booked request is answered with that booking, whatever the
+            # balance is now (on PostgreSQL it may have committed while we waited).
+            found = _find_by_key(move.key) if move.key is not None else None
+            if found is not None:
+                raise _AlreadyBooked(found) from None
+            raise
+        moved = move_minutes(connection, move.payer, move.payee, move.minutes)
+        if moved is None:
+            raise Conflict(_("This transfer could not be booked. Please try again."))
+    (payer_id, payer_after), (payee_id, payee_after) = moved
+    transfer_id = connection.execute(
+        _INSERT_TRANSFER,
+        {
+            "kind": move.kind,
+            "payer_account_id": payer_id,
+            "payee_account_id": payee_id,
+            "minutes": move.minutes,
+            "description": move.description,
+            "category": move.category,
+            "idempotency_key": move.key.value if move.key else None,
+            "request_fingerprint": move.key.fingerprint if move.key else None,
+            "reverses_transfer_id": move.reverses_id,
+            "reason": move.reason,
+            "entered_by_id": move.actor_id,
+            "on_behalf_of_id": move.on_behalf_of_id,
+            "created_at": utcnow(),
+        },
+    ).scalar_one()
+    connection.execute(
+        _INSERT_ENTRIES,
+        {
+            "t": transfer_id,
+            "payer": payer_id,
+            "debit": -move.minutes,
+            "payer_after": payer_after,
+            "payee": payee_id,
+            "minutes": move.minutes,
+            "payee_after": payee_after,
+        },
     )
+    return int(transfer_id)
 
 
-# At most once ----------------------------------------------------------------------------------
+# Once ---------------------------------------------------------------------------------------------
+
+
+class _AlreadyBooked(Exception):
+    """Control flow: a request with the same key was booked before."""
+
+    def __init__(self, transfer_id: int) -> None:
+        self.transfer_id = transfer_id
+
+
+def _find_by_key(key: Key) -> int | None:
+    row = db.session.connection().execute(_BY_KEY, {"key": key.value}).first()
+    if row is None:
+        return None
+    if row.request_fingerprint != key.fingerprint:
+        raise Conflict(
+            _(
+                "This Idempotency-Key was already used for a different transfer. "
+                "Use a new key for a new transfer."
+            ),
+            code="idempotency_key_reused",
+        )
+    return int(row.id)
 
 
 def book(move: Move) -> Booking:
-    """Book `move` in one transaction, at most once per key: fast path first, when it may.
-
-    Inside a caller's transaction only the general path runs: a refused fast statement
-    would abort the caller's work on PostgreSQL.
-    """
-    if not in_transaction():
-        try:
-            with core_transaction() as connection:
-                return Booking(write(connection, move), created=True)
-        except (_Unusual, IntegrityError):
-            pass  # rolled back; the general path decides, with the exact message
-    return once(move.key, lambda: _write_general(move))
+    """Book `move` in one transaction, at most once per key."""
+    return once(move.key, lambda: write(move))
 
 
-def once(key: Key | None, book: Callable[[], int]) -> Booking:
-    """Run `book` in one transaction; with a key, at most once however often it is called.
+def once(key: Key | None, book_it: Callable[[], int]) -> Booking:
+    """Run `book_it` in one transaction; with a key, at most once however often it is called.
 
     The unique key decides: a retry's INSERT fails, the transaction rolls back, and the first
     booking is returned. No lookup on the normal path, so a first request pays nothing extra.
+    Inside a caller's transaction the booking runs in a savepoint, so a refusal or a lost
+    race leaves the caller's own work intact.
     """
     nested = in_transaction()
     try:
         with transaction():
-            if key is not None and nested:
+            if not nested:
+                return Booking(book_it(), created=True)
+            if key is not None:
                 found = _find_by_key(key)
                 if found is not None:
                     return Booking(found, created=False)
-            if nested and key is not None:
-                # Inside a caller's transaction a lost race must not poison it: savepoint.
-                with db.session.begin_nested():
-                    return Booking(book(), created=True)
-            return Booking(book(), created=True)
+            with db.session.begin_nested():
+                return Booking(book_it(), created=True)
     except _AlreadyBooked as replay:
         return Booking(replay.transfer_id, created=False)
     except IntegrityError:
         if key is None:
             raise
-        found = _find_by_key(key)
+        with transaction():
+            found = _find_by_key(key)
         if found is None:
             raise
         return Booking(found, created=False)

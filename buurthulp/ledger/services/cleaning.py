@@ -9,20 +9,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
 from buurthulp.auth.models import Member
 from buurthulp.errors import InvalidInput
+from buurthulp.inputs import has_control
 
 MAX_TRANSFER_MINUTES = 10_000
 LIMIT_BOUND = 100_000
 TEXT_MAX = 500
 KEY_MAX = 100
-LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 _CATEGORY = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_minutes(value: object, field: str = "minutes") -> int:
@@ -46,7 +44,7 @@ def clean_text(value: object, *, field: str, required: bool, empty_message: str 
         raise InvalidInput(empty_message or _("Please fill this in."), field=field)
     if len(text) > TEXT_MAX:
         raise InvalidInput(_("Use at most %(n)s characters.", n=TEXT_MAX), field=field)
-    if _CONTROL.search(text):
+    if has_control(text):
         raise InvalidInput(_("This text contains characters we cannot use."), field=field)
     return text
 
@@ -79,11 +77,6 @@ def clean_client_key(value: object) -> str:
 def scoped_key(channel: str, actor: Member, client_key: str) -> str:
     """One namespace per channel and sender, so two members' keys never collide."""
     return f"{channel}:{actor.id}:{clean_client_key(client_key)}"
-
-
-def is_id(value: object) -> bool:
-    """A database id: an int (not a bool) that fits in a 32-bit integer column."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
 
 
 def fingerprint(*parts: object) -> str:

@@ -11,16 +11,22 @@ from buurthulp.db import transaction
 from buurthulp.errors import InvalidInput
 from buurthulp.extensions import db
 from buurthulp.ledger.models import Account, LimitChange
-from buurthulp.ledger.services.access import staff_member_or_404
+from buurthulp.ledger.services.access import refuse_own_benefit, staff_member_or_404
+from buurthulp.ledger.services.booking import lock
 from buurthulp.ledger.services.cleaning import LIMIT_BOUND, clean_text
-from buurthulp.ledger.services.locking import lock
+from buurthulp.links import path_for
+from buurthulp.notifications.services import notify
 
 
 def change_limits(
     *, member_id: object, lower: object, upper: object, actor: Member, reason: object
 ) -> Account:
-    """Set a member's limits; logged with who, when and why. The balance must already fit."""
+    """Set a member's limits; logged with who, when and why. The balance must already fit.
+
+    Never one's own: another coordinator or an admin changes a coordinator's limits.
+    """
     member = staff_member_or_404(member_id, actor, Permission.LEDGER_LIMIT_CHANGE)
+    refuse_own_benefit(actor, member.id)
     for value, field in ((lower, "lower_limit"), (upper, "upper_limit")):
         if isinstance(value, bool) or not isinstance(value, int):
             raise InvalidInput(_("Give the limit as a whole number of minutes."), field=field)
@@ -73,6 +79,14 @@ def change_limits(
             .where(Account.id == account.id)
             .values(lower_limit=lower, upper_limit=upper)
             .execution_options(synchronize_session=False)
+        )
+        notify(
+            member.id,
+            "ledger.limits",
+            url=path_for("ledger.statement"),
+            by=actor.display_name,
+            lower=lower,
+            upper=upper,
         )
     return db.session.get_one(Account, account.id, populate_existing=True)
 

@@ -1,9 +1,9 @@
 """The six ways minutes move: thanks, match, donation, grant, settlement, reversal.
 
 Each is one service call and one transaction: clean and authorise first (no lock held),
-then book through `booking`: a movement between two members or a member and a pool is a
-`Move` handed to `booking.book`; settlement and reversal decide from the locked balances
-themselves, so they lock (`locking.lock`) and write with `booking.write_locked`.
+then book through `booking` (`booking.book` for a movement between named sides; settlement
+and reversal decide from the locked balance first, then `booking.write`). Whenever staff
+act on someone's account, that person gets a notification in the same transaction.
 """
 
 from __future__ import annotations
@@ -15,33 +15,54 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from buurthulp.auth.models import Member
+from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
 from buurthulp.db import transaction
 from buurthulp.errors import Conflict, InvalidInput, NotAllowed
 from buurthulp.extensions import db
+from buurthulp.inputs import is_id
 from buurthulp.ledger.models import Account, Transfer
 from buurthulp.ledger.services import booking
 from buurthulp.ledger.services.access import (
     acting_for,
     active_member_or_404,
-    may,
+    not_for_yourself,
     not_found_member,
     pool_for_staff,
+    refuse_own_benefit,
     staff_member_or_404,
     staff_transfer_or_404,
 )
 from buurthulp.ledger.services.accounts import ensure_pool
-from buurthulp.ledger.services.booking import Booking, Key, Move, Side
+from buurthulp.ledger.services.booking import Booking, Key, Move, Side, lock, member_pk
 from buurthulp.ledger.services.cleaning import (
     clean_category,
     clean_minutes,
     clean_text,
     fingerprint,
-    is_id,
 )
-from buurthulp.ledger.services.locking import lock, member_pk
+from buurthulp.links import path_for
 from buurthulp.models_base import utcnow
 from buurthulp.neighbourhoods.models import Neighbourhood
+from buurthulp.notifications.services import notify
+
+
+def _tell(member_id: int | None, kind: str, actor: Member, **params: object) -> None:
+    """A member hears that staff acted on their account (in the booking's transaction)."""
+    if member_id is None or member_id == actor.id:
+        return
+    notify(member_id, kind, url=path_for("ledger.statement"), by=actor.display_name, **params)
+
+
+def _book_and_tell(move: Move, tell: tuple[int | None, str, dict[str, object]] | None) -> Booking:
+    """Book `move` and, when it was booked now, write the notification with it."""
+    with transaction():
+        result = booking.book(move)
+        if tell is not None and result.created:
+            member_id, kind, params = tell
+            actor = db.session.get_one(Member, move.actor_id)
+            _tell(member_id, kind, actor, **params)
+    return result
 
 
 def thank(
@@ -66,23 +87,27 @@ def thank(
     on_behalf_of = acting_for(actor, payer)
     if is_id(to_member_id) and to_member_id == payer.id:
         raise InvalidInput(_("You cannot pay yourself."), field="to_member_id")
+    if on_behalf_of is not None:
+        refuse_own_benefit(actor, to_member_id if is_id(to_member_id) else None)  # type: ignore[arg-type]
     payee = active_member_or_404(to_member_id)
     if payer.neighbourhood_id is None or payee.neighbourhood_id != payer.neighbourhood_id:
         raise not_found_member()
     key = Key.optional(idempotency_key, "thanks", payer.id, payee.id, amount, text, cat)
-    return booking.book(
-        Move(
-            kind="thanks",
-            payer=Side.of_member(payer),
-            payee=Side.of_member(payee),
-            minutes=amount,
-            actor_id=actor.id,
-            on_behalf_of_id=on_behalf_of.id if on_behalf_of else None,
-            description=text,
-            category=cat,
-            key=key,
-        )
+    move = Move(
+        kind="thanks",
+        payer=Side.of_member(payer),
+        payee=Side.of_member(payee),
+        minutes=amount,
+        actor_id=actor.id,
+        on_behalf_of_id=on_behalf_of.id if on_behalf_of else None,
+        description=text,
+        category=cat,
+        key=key,
     )
+    if on_behalf_of is None:
+        return booking.book(move)
+    tell = (payer.id, "ledger.proxy_thanks", {"minutes": amount, "to": payee.display_name})
+    return _book_and_tell(move, tell)
 
 
 def book_match_payment(
@@ -112,6 +137,8 @@ def book_match_payment(
         actor, Permission.LEDGER_PROXY_ACT, (on_behalf_of or payer).neighbourhood_id
     ):
         raise NotAllowed(_("Only the two people in this match or their coordinator can confirm."))
+    if on_behalf_of is not None and actor_id == payee_id:
+        raise not_for_yourself()
     key = Key(f"match:{match_id}", fingerprint("match", match_id, payer_id, payee_id, amount))
     return booking.book(
         Move(
@@ -145,18 +172,19 @@ def donate(
             _("You are not part of a neighbourhood, so there is no pool to give to.")
         )
     key = Key.optional(idempotency_key, "donation", payer.id, amount, text)
-    return booking.book(
-        Move(
-            kind="donation",
-            payer=Side.of_member(payer),
-            payee=Side.pool(payer.neighbourhood_id),
-            minutes=amount,
-            actor_id=actor.id,
-            on_behalf_of_id=on_behalf_of.id if on_behalf_of else None,
-            description=text or _("Gift to the solidarity pool"),
-            key=key,
-        )
+    move = Move(
+        kind="donation",
+        payer=Side.of_member(payer),
+        payee=Side.pool(payer.neighbourhood_id),
+        minutes=amount,
+        actor_id=actor.id,
+        on_behalf_of_id=on_behalf_of.id if on_behalf_of else None,
+        description=text or _("Gift to the solidarity pool"),
+        key=key,
     )
+    if on_behalf_of is None:
+        return booking.book(move)
+    return _book_and_tell(move, (payer.id, "ledger.proxy_donation", {"minutes": amount}))
 
 
 def grant(
@@ -179,22 +207,22 @@ def grant(
         empty_message=_("Write what the grant is for."),
     )
     cat = clean_category(category)
+    refuse_own_benefit(actor, to_member_id if is_id(to_member_id) else None)  # type: ignore[arg-type]
     payee = active_member_or_404(to_member_id)
     if payee.neighbourhood_id != hood.id:
         raise not_found_member()
     key = Key.optional(idempotency_key, "grant", hood.id, payee.id, amount, text, cat)
-    return booking.book(
-        Move(
-            kind="grant",
-            payer=Side.pool(hood.id),
-            payee=Side.of_member(payee),
-            minutes=amount,
-            actor_id=actor.id,
-            description=text,
-            category=cat,
-            key=key,
-        )
+    move = Move(
+        kind="grant",
+        payer=Side.pool(hood.id),
+        payee=Side.of_member(payee),
+        minutes=amount,
+        actor_id=actor.id,
+        description=text,
+        category=cat,
+        key=key,
     )
+    return _book_and_tell(move, (payee.id, "ledger.grant", {"minutes": amount}))
 
 
 def _set_closed(account_ids: tuple[int, ...], closed_at: datetime | None) -> None:
@@ -210,6 +238,7 @@ def settle(*, member_id: object, actor: Member, reason: object) -> Transfer | No
     """Close a leaving member's account: a debt is written off against the pool, credit
     goes to it. Returns the settling transfer, or None when the balance was already 0."""
     member = staff_member_or_404(member_id, actor, Permission.LEDGER_ACCOUNT_SETTLE)
+    refuse_own_benefit(actor, member.id)
     why = clean_text(
         reason, field="reason", required=True, empty_message=_("Write why the account is settled.")
     )
@@ -227,25 +256,30 @@ def settle(*, member_id: object, actor: Member, reason: object) -> Transfer | No
         transfer_id = None
         if account.balance:
             payer, payee = (account, pool) if account.balance > 0 else (pool, account)
-            transfer_id = booking.write_locked(
-                kind="settlement",
-                payer=payer,
-                payee=payee,
-                minutes=abs(account.balance),
-                actor_id=actor_id,
-                description=_("Settlement: %(name)s leaves", name=name),
-                reason=why,
+            transfer_id = booking.write(
+                Move(
+                    kind="settlement",
+                    payer=Side.account(payer.id),
+                    payee=Side.account(payee.id),
+                    minutes=abs(account.balance),
+                    actor_id=actor_id,
+                    description=_("Settlement: %(name)s leaves", name=name),
+                    reason=why,
+                )
             )
         _set_closed((account.id,), utcnow())
+        _tell(member.id, "ledger.settled", actor)
     return db.session.get_one(Transfer, transfer_id) if transfer_id else None
 
 
 def reverse(*, transfer_id: object, actor: Member, reason: object) -> Transfer:
     """Undo a transfer by a new one the other way, linked to it. At most once; limits apply.
 
-    Reversing a settlement reopens the member's account.
+    Reversing a settlement reopens the member's account. Staff never reverse a transfer they
+    are part of.
     """
     original = staff_transfer_or_404(transfer_id, actor, Permission.LEDGER_TRANSFER_REVERSE)
+    refuse_own_benefit(actor, original.payer.member_id, original.payee.member_id)
     why = clean_text(
         reason,
         field="reason",
@@ -262,29 +296,32 @@ def reverse(*, transfer_id: object, actor: Member, reason: object) -> Transfer:
         original.category,
     )
     from_id, to_id = original.payee_account_id, original.payer_account_id
+    parties = (original.payer.member_id, original.payee.member_id)
     try:
         with transaction():
-            locks = lock(from_id, to_id)
+            lock(from_id, to_id)
             already = db.session.scalar(
                 select(Transfer.id).where(Transfer.reverses_transfer_id == orig_id)
             )
             if already is not None:
                 raise Conflict(_("This transfer was already reversed."))
-            payer, payee = locks.by_id[from_id], locks.by_id[to_id]
             if orig_kind == "settlement":
                 _set_closed((from_id, to_id), None)
-                payer.closed_at = payee.closed_at = None
-            new_id = booking.write_locked(
-                kind="reversal",
-                payer=payer,
-                payee=payee,
-                minutes=minutes,
-                actor_id=actor_id,
-                description=_("Reversal of transfer %(id)s", id=orig_id),
-                category=category,
-                reverses_id=orig_id,
-                reason=why,
+            new_id = booking.write(
+                Move(
+                    kind="reversal",
+                    payer=Side.account(from_id),
+                    payee=Side.account(to_id),
+                    minutes=minutes,
+                    actor_id=actor_id,
+                    description=_("Reversal of transfer %(id)s", id=orig_id),
+                    category=category,
+                    reverses_id=orig_id,
+                    reason=why,
+                )
             )
+            for member_id in parties:
+                _tell(member_id, "ledger.reversed", actor, minutes=minutes)
     except IntegrityError:
         raise Conflict(_("This transfer was already reversed.")) from None
     return db.session.get_one(Transfer, new_id)

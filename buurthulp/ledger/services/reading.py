@@ -1,7 +1,7 @@
 """What residents and staff read: statements with running balances, pools, members.
 
-Reads take no locks and write nothing, except the access log when staff open a
-member's statement (that view must be accounted for).
+Reads take no locks and write nothing, except the access log: every staff view of a
+member's data (a statement, a list of members, a pool's history) is accounted for.
 """
 
 from __future__ import annotations
@@ -13,26 +13,28 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
-from buurthulp.auth.models import Member
-from buurthulp.auth.permissions import scoped_neighbourhood_ids
-from buurthulp.auth.roles import Permission
+from buurthulp.auth.labels import role_label
+from buurthulp.auth.models import Member, RoleAssignment
+from buurthulp.auth.permissions import may, scope_of
+from buurthulp.auth.roles import Permission, Role
 from buurthulp.db import transaction
 from buurthulp.errors import NotAllowed
 from buurthulp.extensions import db
+from buurthulp.i18n import LOCAL_TZ
 from buurthulp.ledger.models import Account, Entry, Transfer
-from buurthulp.ledger.services.access import may, pool_for_staff, staff_member_or_404
+from buurthulp.ledger.services.access import open_member_for_staff, pool_for_staff
 from buurthulp.ledger.services.accounts import ensure_member_account, pool_of
-from buurthulp.ledger.services.cleaning import LOCAL_TZ
 from buurthulp.neighbourhoods.models import Neighbourhood
-from buurthulp.privacy.services import log_access
+from buurthulp.privacy.services import record_staff_view
 
 
 def open_member_statement(member_id: object, *, actor: Member) -> tuple[Member, Account]:
     """Staff open a member's statement: allowed in their neighbourhoods, and logged."""
-    member = staff_member_or_404(member_id, actor, Permission.LEDGER_STATEMENT_VIEW)
+    member = open_member_for_staff(
+        member_id, actor, Permission.LEDGER_STATEMENT_VIEW, what="ledger-statement"
+    )
     with transaction():
         account = ensure_member_account(member)
-        log_access(viewer=actor, subject=member, what="ledger statement")
     return member, account
 
 
@@ -44,7 +46,7 @@ def open_pool(neighbourhood_id: object, *, actor: Member) -> tuple[Neighbourhood
 
 def pools_for(actor: Member) -> list[tuple[Neighbourhood, Account | None]]:
     """The neighbourhoods (and pools) a coordinator looks after."""
-    scope = scoped_neighbourhood_ids(actor, Permission.LEDGER_STATEMENT_VIEW)
+    scope = scope_of(actor, Permission.LEDGER_STATEMENT_VIEW)
     query = (
         select(Neighbourhood, Account)
         .outerjoin(
@@ -57,25 +59,51 @@ def pools_for(actor: Member) -> list[tuple[Neighbourhood, Account | None]]:
     return [(hood, pool) for hood, pool in db.session.execute(query)]
 
 
-def members_for(actor: Member, neighbourhood_id: int) -> list[tuple[Member, int | None]]:
-    """Members of a neighbourhood the coordinator looks after, with their balances."""
+def members_for(
+    actor: Member, neighbourhood_id: int, *, what: str = "member-list"
+) -> list[tuple[Member, int | None]]:
+    """Members of a neighbourhood the coordinator looks after, with their balances.
+
+    Every member in the list is shown to staff, so each gets a row in the access log.
+    """
     if not may(actor, Permission.LEDGER_STATEMENT_VIEW, neighbourhood_id):
         raise NotAllowed(_("You are not a coordinator of this neighbourhood."))
-    rows = db.session.execute(
-        select(Member, Account.balance)
-        .outerjoin(Account, Account.member_id == Member.id)
-        .where(Member.neighbourhood_id == neighbourhood_id)
-        .order_by(Member.display_name)
+    rows = [
+        (member, balance)
+        for member, balance in db.session.execute(
+            select(Member, Account.balance)
+            .outerjoin(Account, Account.member_id == Member.id)
+            .where(Member.neighbourhood_id == neighbourhood_id)
+            .order_by(Member.display_name, Member.id)
+        )
+    ]
+    record_staff_view(viewer=actor, subject_ids=[m.id for m, _b in rows], what=what)
+    return rows
+
+
+def record_pool_view(actor: Member, lines: list[StatementLine]) -> None:
+    """A pool's history names the members who gave or received: each view is logged."""
+    record_staff_view(
+        viewer=actor,
+        subject_ids=[line.counterparty_member_id for line in lines],
+        what="pool-history",
     )
-    return [(member, balance) for member, balance in rows]
 
 
 def recipients_for(member: Member) -> list[tuple[int, str]]:
-    """Who a member can thank: active members of their neighbourhood, by display name only."""
+    """Who a member can thank: active members of their neighbourhood, by display name only.
+
+    Staff are marked by the site ("Marieke · coördinator"), never by the name they chose.
+    """
     if member.neighbourhood_id is None:
         return []
+    staff_role = (
+        select(func.min(RoleAssignment.role))
+        .where(RoleAssignment.member_id == Member.id, RoleAssignment.role != Role.RESIDENT.value)
+        .scalar_subquery()
+    )
     rows = db.session.execute(
-        select(Member.id, Member.display_name)
+        select(Member.id, Member.display_name, staff_role.label("role"))
         .where(
             Member.neighbourhood_id == member.neighbourhood_id,
             Member.status == "active",
@@ -83,7 +111,10 @@ def recipients_for(member: Member) -> list[tuple[int, str]]:
         )
         .order_by(Member.display_name, Member.id)
     )
-    return [(row.id, row.display_name) for row in rows]
+    return [
+        (row.id, f"{row.display_name} · {role_label(row.role)}" if row.role else row.display_name)
+        for row in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -98,6 +129,7 @@ class StatementLine:
     category: str | None
     counterparty: str
     counterparty_member_id: int | None
+    counterparty_role: str | None  # a staff role, shown beside the name
     reverses_transfer_id: int | None
     reason: str | None
     reversed: bool
@@ -120,6 +152,14 @@ def statement(
     other_member = aliased(Member)
     other_hood = aliased(Neighbourhood)
     reversal = aliased(Transfer)
+    staff_role = (
+        select(func.min(RoleAssignment.role))
+        .where(
+            RoleAssignment.member_id == other_member.id,
+            RoleAssignment.role != Role.RESIDENT.value,
+        )
+        .scalar_subquery()
+    )
     query = (
         select(
             Entry,
@@ -129,6 +169,7 @@ def statement(
             other_member.display_name,
             other_hood.name,
             reversal.id,
+            staff_role,
         )
         .join(Transfer, Transfer.id == Entry.transfer_id)
         .join(
@@ -153,9 +194,8 @@ def statement(
     if limit is not None:
         query = query.limit(limit)
     lines = []
-    for entry, transfer, other_kind, member_id, name, hood_name, reversal_id in db.session.execute(
-        query
-    ):
+    rows = db.session.execute(query)
+    for entry, transfer, other_kind, member_id, name, hood_name, reversal_id, role in rows:
         if other_kind == "pool":
             counterparty = _("Solidarity pool %(name)s", name=hood_name or "")
         else:
@@ -172,6 +212,7 @@ def statement(
                 category=transfer.category,
                 counterparty=counterparty,
                 counterparty_member_id=member_id,
+                counterparty_role=role,
                 reverses_transfer_id=transfer.reverses_transfer_id,
                 reason=transfer.reason,
                 reversed=reversal_id is not None,

@@ -1,9 +1,14 @@
-"""A member's own time bank: statement, CSV, thanking a neighbour, giving to the pool."""
+"""A member's own time bank: statement, CSV, thanking a neighbour, giving to the pool.
+
+The thank-you and donation pages are one view (`give_view`) used by the member and by a
+coordinator acting for them.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -13,10 +18,14 @@ from flask_babel import lazy_gettext as _l
 
 from buurthulp.auth.guards import current_member, login_required
 from buurthulp.auth.models import Member
+from buurthulp.errors import InvalidInput
+from buurthulp.i18n import LOCAL_TZ
+from buurthulp.inputs import arg_id, clean_date
 from buurthulp.ledger import services
 from buurthulp.ledger.forms import DonateForm, PeriodForm, ThankForm
 from buurthulp.ledger.models import Account
-from buurthulp.ledger.views import bp, handle_form
+from buurthulp.ledger.views import bp
+from buurthulp.pages import Outcome, handle_form
 
 PAGE_SIZE = 25
 CSV_LIMIT = 50_000
@@ -34,34 +43,59 @@ def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
 
 
-def statement_page(account: Account | None, template: str, **context: Any) -> Any:
-    """One page of a statement with the period filter and keyset paging (`voor`)."""
+def _period() -> tuple[PeriodForm, bool]:
+    """The period filter from the query string; invalid dates leave it empty (422)."""
     period = PeriodForm(request.args)
-    valid = period.validate() if request.args.get("van") or request.args.get("tot") else True
-    before = request.args.get("voor", type=int)
-    lines: list[services.StatementLine] = []
-    if account is not None and valid:
-        lines = services.statement(
-            account,
-            since=period.van.data,
-            until=period.tot.data,
-            before_entry_id=before,
-            limit=PAGE_SIZE + 1,
-        )
+    if not (request.args.get("van") or request.args.get("tot")):
+        return period, True
+    valid = period.validate()
+    for field in (period.van, period.tot):
+        try:
+            clean_date(field.data, field.name)
+        except InvalidInput as exc:
+            field.errors = [*field.errors, exc.message]
+            valid = False
+    return period, valid
+
+
+def statement_lines(
+    account: Account | None, *, limit: int
+) -> tuple[PeriodForm, bool, list[services.StatementLine]]:
+    period, valid = _period()
+    if account is None or not valid:
+        return period, valid, []
+    lines = services.statement(
+        account,
+        since=period.van.data,
+        until=period.tot.data,
+        before_entry_id=arg_id(request.args, "voor"),
+        limit=limit,
+    )
+    return period, valid, lines
+
+
+def statement_page(
+    account: Account | None,
+    template: str,
+    *,
+    after_read: Callable[[list[services.StatementLine]], None] | None = None,
+    **context: Any,
+) -> Any:
+    """One page of a statement with the period filter and keyset paging (`voor`)."""
+    period, valid, lines = statement_lines(account, limit=PAGE_SIZE + 1)
+    if after_read is not None:
+        after_read(lines[:PAGE_SIZE])
     next_before = lines[PAGE_SIZE - 1].entry_id if len(lines) > PAGE_SIZE else None
     args = {k: v for k, v in request.args.items() if k in ("van", "tot") and v}
+    here = {**(request.view_args or {}), **args}
     html = render_template(
         template,
         account=account,
         lines=lines[:PAGE_SIZE],
         period=period,
         filter_args=args,
-        next_url=url_for(request.endpoint, **(request.view_args or {}), **args, voor=next_before)
-        if next_before
-        else None,
-        first_url=url_for(request.endpoint, **(request.view_args or {}), **args)
-        if before
-        else None,
+        next_url=url_for(request.endpoint, **here, voor=next_before) if next_before else None,
+        first_url=url_for(request.endpoint, **here) if request.args.get("voor") else None,
         kind_label=kind_label,
         warning=services.warning_for(account),
         **context,
@@ -75,13 +109,7 @@ def _csv_safe(value: str) -> str:
 
 
 def statement_csv(account: Account | None, filename: str) -> Response:
-    period = PeriodForm(request.args)
-    valid = period.validate() if request.args.get("van") or request.args.get("tot") else True
-    lines = []
-    if account is not None and valid:
-        lines = services.statement(
-            account, since=period.van.data, until=period.tot.data, limit=CSV_LIMIT
-        )
+    _period_form, valid, lines = statement_lines(account, limit=CSV_LIMIT)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(
@@ -98,7 +126,7 @@ def statement_csv(account: Account | None, filename: str) -> Response:
     for line in reversed(lines):
         writer.writerow(
             [
-                line.at.astimezone(services.LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
+                line.at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M"),
                 kind_label(line.kind),
                 _csv_safe(line.counterparty),
                 _csv_safe(line.description),
@@ -133,60 +161,52 @@ def statement() -> Any:
 @bp.route("/overzicht.csv")
 @login_required
 def statement_download() -> Response:
-    return statement_csv(services.account_of(_me()), f"tijdbank-{date.today().isoformat()}.csv")
+    today = date.today().isoformat()
+    return statement_csv(services.account_of(_me()), f"tijdbank-{today}.csv")
 
 
-def thank_view(payer: Member, actor: Member, back_url: str) -> Any:
-    form = ThankForm()
-    form.to_member_id.choices = [(0, _("Choose a neighbour")), *services.recipients_for(payer)]
-    form.fresh_key()
-
-    def act() -> tuple[str, str]:
-        booking = services.thank(
-            payer=payer,
-            to_member_id=form.to_member_id.data,
-            minutes=form.total_minutes(),
-            description=form.description.data,
-            actor=actor,
-            idempotency_key=services.scoped_key("web", actor, form.request_key.data),
-        )
-        if not booking.created:
-            return _("This thank-you was already sent."), back_url
-        return _("Thank you! The time was transferred."), back_url
-
-    return handle_form(
-        form,
-        act,
+GIFTS = {
+    # kind: (form, template, message when booked, message for a repeat)
+    "thanks": (
+        ThankForm,
         "ledger/thank.html",
-        payer=payer,
-        actor=actor,
-        balance=services.balance_minutes(payer),
-    )
+        _l("Thank you! The time was transferred."),
+        _l("This thank-you was already sent."),
+    ),
+    "donation": (
+        DonateForm,
+        "ledger/donate.html",
+        _l("Thank you for giving to the solidarity pool."),
+        _l("This gift was already given."),
+    ),
+}
 
 
-def donate_view(payer: Member, actor: Member, back_url: str) -> Any:
-    form = DonateForm()
+def give_view(kind: str, payer: Member, actor: Member, back_url: str) -> Any:
+    """Thank a neighbour or give to the pool, for oneself or (a coordinator) for a resident."""
+    form_class, template, booked, repeated = GIFTS[kind]
+    form = form_class()
+    if kind == "thanks":
+        form.to_member_id.choices = [(0, _("Choose a neighbour")), *services.recipients_for(payer)]
     form.fresh_key()
 
-    def act() -> tuple[str, str]:
-        booking = services.donate(
-            payer=payer,
-            minutes=form.total_minutes(),
-            description=form.description.data,
-            actor=actor,
-            idempotency_key=services.scoped_key("web", actor, form.request_key.data),
-        )
-        if not booking.created:
-            return _("This gift was already given."), back_url
-        return _("Thank you for giving to the solidarity pool."), back_url
+    def act() -> Outcome:
+        key = services.scoped_key("web", actor, form.request_key.data)
+        common = {
+            "payer": payer,
+            "minutes": form.total_minutes(),
+            "description": form.description.data,
+            "actor": actor,
+            "idempotency_key": key,
+        }
+        if kind == "thanks":
+            result = services.thank(to_member_id=form.to_member_id.data, **common)
+        else:
+            result = services.donate(**common)
+        return str(booked if result.created else repeated), back_url
 
     return handle_form(
-        form,
-        act,
-        "ledger/donate.html",
-        payer=payer,
-        actor=actor,
-        balance=services.balance_minutes(payer),
+        form, act, template, payer=payer, actor=actor, balance=services.balance_minutes(payer)
     )
 
 
@@ -194,11 +214,11 @@ def donate_view(payer: Member, actor: Member, back_url: str) -> Any:
 @login_required
 def thank() -> Any:
     member = _me()
-    return thank_view(member, member, url_for("ledger.statement"))
+    return give_view("thanks", member, member, url_for("ledger.statement"))
 
 
 @bp.route("/pot-geven", methods=["GET", "POST"])
 @login_required
 def donate() -> Any:
     member = _me()
-    return donate_view(member, member, url_for("ledger.statement"))
+    return give_view("donation", member, member, url_for("ledger.statement"))

@@ -1,5 +1,6 @@
-"""Coordinator pages: member statements (logged), pools, grant, settle, reverse, limits,
-acting for a resident, and the ledger health panel."""
+"""Coordinator pages: member statements, pools, grant, settle, reverse, limits, acting for
+a resident, and the ledger health panel. Every page that shows a member's data loads them
+through a logging helper, so the member can see who looked."""
 
 from __future__ import annotations
 
@@ -10,18 +11,16 @@ from flask_babel import gettext as _
 
 from buurthulp.auth.guards import current_member, requires
 from buurthulp.auth.models import Member
+from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
+from buurthulp.inputs import arg_id
 from buurthulp.ledger import services
 from buurthulp.ledger.forms import GrantForm, LimitsForm, ReasonForm, SettleForm
 from buurthulp.ledger.verify import counts, verify
-from buurthulp.ledger.views import bp, handle_form
-from buurthulp.ledger.views.resident import (
-    donate_view,
-    kind_label,
-    statement_csv,
-    statement_page,
-    thank_view,
-)
+from buurthulp.ledger.views import bp
+from buurthulp.ledger.views.resident import give_view, kind_label, statement_csv, statement_page
+from buurthulp.pages import Outcome, handle_form
+from buurthulp.privacy.services import record_staff_view
 
 
 def _me() -> Member:
@@ -30,32 +29,52 @@ def _me() -> Member:
     return member
 
 
+def _can(actor: Member, neighbourhood_id: int | None) -> dict[str, bool]:
+    """What the page may offer, decided here with scope (templates only read booleans)."""
+    return {
+        name: may(actor, permission, neighbourhood_id)
+        for name, permission in (
+            ("can_proxy", Permission.LEDGER_PROXY_ACT),
+            ("can_limits", Permission.LEDGER_LIMIT_CHANGE),
+            ("can_settle", Permission.LEDGER_ACCOUNT_SETTLE),
+            ("can_reverse", Permission.LEDGER_TRANSFER_REVERSE),
+            ("can_grant", Permission.LEDGER_POOL_GRANT),
+            ("can_health", Permission.LEDGER_HEALTH_VIEW),
+        )
+    }
+
+
 @bp.route("/beheer")
 @requires(Permission.LEDGER_STATEMENT_VIEW)
 def staff_home() -> Any:
-    return render_template("ledger/staff_home.html", pools=services.pools_for(_me()))
+    actor = _me()
+    return render_template(
+        "ledger/staff_home.html", pools=services.pools_for(actor), **_can(actor, None)
+    )
 
 
 @bp.route("/beheer/buurt/<int:neighbourhood_id>/leden")
 @requires(Permission.LEDGER_STATEMENT_VIEW)
 def staff_members(neighbourhood_id: int) -> Any:
-    hood, _pool = services.open_pool(neighbourhood_id, actor=_me())
+    actor = _me()
+    hood, _pool = services.open_pool(neighbourhood_id, actor=actor)
     return render_template(
-        "ledger/staff_members.html", hood=hood, members=services.members_for(_me(), hood.id)
+        "ledger/staff_members.html", hood=hood, members=services.members_for(actor, hood.id)
     )
 
 
 @bp.route("/beheer/leden/<int:member_id>")
 @requires(Permission.LEDGER_STATEMENT_VIEW)
 def member_statement(member_id: int) -> Any:
-    # The one GET that writes: staff looking at a resident's statement is logged.
-    member, account = services.open_member_statement(member_id, actor=_me())
+    actor = _me()
+    member, account = services.open_member_statement(member_id, actor=actor)
     return statement_page(
         account,
         "ledger/member_statement.html",
         member=member,
         own=False,
         limit_changes=services.limit_changes(account),
+        **_can(actor, member.neighbourhood_id),
     )
 
 
@@ -66,31 +85,40 @@ def member_statement_download(member_id: int) -> Any:
     return statement_csv(account, f"tijdbank-lid-{member.id}.csv")
 
 
+def _proxy_page(member_id: int, kind: str, what: str) -> Any:
+    actor = _me()
+    member = services.open_member_for_staff(
+        member_id, actor, Permission.LEDGER_PROXY_ACT, what=what
+    )
+    back = url_for("ledger.member_statement", member_id=member.id)
+    return give_view(kind, member, actor, back)
+
+
 @bp.route("/beheer/leden/<int:member_id>/bedanken", methods=["GET", "POST"])
 @requires(Permission.LEDGER_PROXY_ACT)
 def proxy_thank(member_id: int) -> Any:
-    member = services.staff_member_or_404(member_id, _me(), Permission.LEDGER_PROXY_ACT)
-    return thank_view(member, _me(), url_for("ledger.member_statement", member_id=member.id))
+    return _proxy_page(member_id, "thanks", "proxy-thanks")
 
 
 @bp.route("/beheer/leden/<int:member_id>/pot-geven", methods=["GET", "POST"])
 @requires(Permission.LEDGER_PROXY_ACT)
 def proxy_donate(member_id: int) -> Any:
-    member = services.staff_member_or_404(member_id, _me(), Permission.LEDGER_PROXY_ACT)
-    return donate_view(member, _me(), url_for("ledger.member_statement", member_id=member.id))
+    return _proxy_page(member_id, "donation", "proxy-donation")
 
 
 @bp.route("/beheer/leden/<int:member_id>/limieten", methods=["GET", "POST"])
 @requires(Permission.LEDGER_LIMIT_CHANGE)
 def change_limits(member_id: int) -> Any:
     actor = _me()
-    member = services.staff_member_or_404(member_id, actor, Permission.LEDGER_LIMIT_CHANGE)
+    member = services.open_member_for_staff(
+        member_id, actor, Permission.LEDGER_LIMIT_CHANGE, what="limits"
+    )
     account = services.account_of(member)
     form = LimitsForm()
     if request.method == "GET" and account is not None:
         form.lower_limit.data, form.upper_limit.data = account.lower_limit, account.upper_limit
 
-    def act() -> tuple[str, str]:
+    def act() -> Outcome:
         services.change_limits(
             member_id=member.id,
             lower=form.lower_limit.data,
@@ -110,10 +138,12 @@ def change_limits(member_id: int) -> Any:
 @requires(Permission.LEDGER_ACCOUNT_SETTLE)
 def settle(member_id: int) -> Any:
     actor = _me()
-    member = services.staff_member_or_404(member_id, actor, Permission.LEDGER_ACCOUNT_SETTLE)
+    member = services.open_member_for_staff(
+        member_id, actor, Permission.LEDGER_ACCOUNT_SETTLE, what="settle"
+    )
     form = SettleForm()
 
-    def act() -> tuple[str, str]:
+    def act() -> Outcome:
         services.settle(member_id=member.id, actor=actor, reason=form.reason.data)
         return (
             _("The account of %(name)s is settled and closed.", name=member.display_name),
@@ -132,10 +162,16 @@ def reverse(transfer_id: int) -> Any:
     transfer = services.staff_transfer_or_404(
         transfer_id, actor, Permission.LEDGER_TRANSFER_REVERSE
     )
+    # The page shows both sides of the transfer: both are told who looked.
+    record_staff_view(
+        viewer=actor,
+        subject_ids=[transfer.payer.member_id, transfer.payee.member_id],
+        what="transfer",
+    )
     form = ReasonForm()
-    back = request.args.get("terug", type=int)
+    back = arg_id(request.args, "terug")
 
-    def act() -> tuple[str, str]:
+    def act() -> Outcome:
         services.reverse(transfer_id=transfer.id, actor=actor, reason=form.reason.data)
         target = (
             url_for("ledger.member_statement", member_id=back)
@@ -150,8 +186,16 @@ def reverse(transfer_id: int) -> Any:
 @bp.route("/beheer/pot/<int:neighbourhood_id>")
 @requires(Permission.LEDGER_STATEMENT_VIEW)
 def pool(neighbourhood_id: int) -> Any:
-    hood, account = services.open_pool(neighbourhood_id, actor=_me())
-    return statement_page(account, "ledger/pool.html", hood=hood, own=False)
+    actor = _me()
+    hood, account = services.open_pool(neighbourhood_id, actor=actor)
+    return statement_page(
+        account,
+        "ledger/pool.html",
+        after_read=lambda lines: services.record_pool_view(actor, lines),
+        hood=hood,
+        own=False,
+        **_can(actor, hood.id),
+    )
 
 
 @bp.route("/beheer/pot/<int:neighbourhood_id>/toekennen", methods=["GET", "POST"])
@@ -163,12 +207,12 @@ def grant(neighbourhood_id: int) -> Any:
     form.to_member_id.choices = [(0, _("Choose a member"))]
     form.to_member_id.choices += [
         (m.id, m.display_name)
-        for m, _balance in services.members_for(actor, hood.id)
-        if m.status == "active"
+        for m, _balance in services.members_for(actor, hood.id, what="grant")
+        if m.status == "active" and m.id != actor.id
     ]
     form.fresh_key()
 
-    def act() -> tuple[str, str]:
+    def act() -> Outcome:
         services.grant(
             neighbourhood_id=hood.id,
             to_member_id=form.to_member_id.data,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
+from buurthulp.accounts.services import create_member
 from buurthulp.auth.roles import Role
-from buurthulp.auth.services import create_member
 from buurthulp.errors import BuurthulpError
 from buurthulp.extensions import db
 from buurthulp.neighbourhoods.models import Neighbourhood

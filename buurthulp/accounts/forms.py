@@ -1,0 +1,46 @@
+"""Sign-up forms. Length limits here are the first line; services check again."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from buurthulp.auth.forms import REQUIRED
+from buurthulp.auth.services import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
+
+
+class RegisterForm(FlaskForm):
+    display_name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(REQUIRED), Length(max=NAME_MAX)],
+        description=_l("Other neighbours see this name. Your first name is enough."),
+    )
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(REQUIRED), Length(max=EMAIL_MAX)]
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(REQUIRED), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+        description=_l("At least 10 characters. A short sentence is easy to remember."),
+    )
+    postcode = StringField(
+        _l("Postcode"),
+        validators=[DataRequired(REQUIRED), Length(max=10)],
+        description=_l(
+            "For example 6511 AB. We use it to find neighbours close by. "
+            "Other residents never see your address."
+        ),
+    )
+    house_number = StringField(
+        _l("House number"), validators=[DataRequired(REQUIRED), Length(max=12)]
+    )
+    privacy_consent = BooleanField(
+        _l("I have read the privacy statement and agree to it."),
+        validators=[DataRequired(_l("You need to agree to the privacy statement to join."))],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """One button: a mail scanner that opens the link does not confirm for the person."""

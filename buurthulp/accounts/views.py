@@ -1,0 +1,65 @@
+"""Signing up and confirming the e-mail address."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+
+from buurthulp.accounts import services
+from buurthulp.accounts.forms import ConfirmForm, RegisterForm
+from buurthulp.auth import sessions
+from buurthulp.auth.guards import public
+from buurthulp.extensions import limiter
+from buurthulp.pages import Outcome, handle_form
+
+bp = Blueprint("accounts", __name__)
+
+
+def _ip_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/aanmelden", methods=["GET", "POST"])
+@limiter.limit(_ip_limit, methods=["POST"])
+@public
+def register():
+    form = RegisterForm()
+
+    def act() -> Outcome:
+        services.register(
+            services.Registration(
+                display_name=form.display_name.data,
+                email=form.email.data,
+                password=form.password.data,
+                postcode=form.postcode.data,
+                house_number=form.house_number.data,
+                privacy_consent=form.privacy_consent.data,
+                locale=request.accept_languages.best_match(["nl", "en"]) or "nl",
+            )
+        )
+        return "", url_for("accounts.check_mail")
+
+    return handle_form(form, act, "accounts/register.html")
+
+
+@bp.route("/aanmelden/kijk-in-je-mail")
+@public
+def check_mail():
+    return render_template("accounts/check_mail.html")
+
+
+@bp.route("/aanmelden/bevestigen/<token>", methods=["GET", "POST"])
+@limiter.limit(_ip_limit, methods=["POST"])
+@public
+def confirm(token: str):
+    form = ConfirmForm()
+
+    def act() -> Outcome:
+        member = services.confirm_email(token)
+        sessions.start(member)
+        return (
+            _("Welcome to Buurthulp, %(name)s! Your account is ready.", name=member.display_name),
+            url_for("core.home"),
+        )
+
+    return handle_form(form, act, "accounts/confirm.html")

@@ -1,0 +1,56 @@
+"""How a rendered mail leaves: the console (development), SMTP, or a list (tests).
+
+Called by the sender with no transaction open. Any exception means "not delivered": the
+sender keeps the row and tries again later.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from flask import current_app
+
+log = logging.getLogger(__name__)
+MAILBOX = "buurthulp_mailbox"
+
+
+def build_message(*, to: str, subject: str, body: str, message_id: int) -> EmailMessage:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["BUURTHULP_MAIL_FROM"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    domain = config["BUURTHULP_BASE_URL"].split("://", 1)[-1].split("/", 1)[0].split(":")[0]
+    message["Message-ID"] = make_msgid(idstring=f"outbox-{message_id}", domain=domain)
+    message["X-Buurthulp-Outbox-Id"] = str(message_id)
+    message.set_content(body)
+    return message
+
+
+def deliver(*, to: str, subject: str, body: str, message_id: int) -> None:
+    backend = current_app.config["BUURTHULP_MAIL_BACKEND"]
+    message = build_message(to=to, subject=subject, body=body, message_id=message_id)
+    if backend == "console":
+        log.warning("mail #%s to %s: %s\n%s", message_id, to, subject, body)
+    elif backend == "memory":
+        current_app.extensions.setdefault(MAILBOX, []).append(message)
+    elif backend == "smtp":
+        _smtp(message)
+    else:
+        raise RuntimeError(f"unknown BUURTHULP_MAIL_BACKEND {backend!r}")
+
+
+def _smtp(message: EmailMessage) -> None:
+    config = current_app.config
+    with smtplib.SMTP(
+        config["SMTP_HOST"], config["SMTP_PORT"], timeout=config["SMTP_TIMEOUT"]
+    ) as smtp:
+        if config["SMTP_STARTTLS"]:
+            smtp.starttls()
+        if config["SMTP_USERNAME"]:
+            smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
+        smtp.send_message(message)
