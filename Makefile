@@ -60,8 +60,7 @@ run: install
 
 serve: install
 	$(FLASK) --app buurthulp db upgrade
-	$(VENV)/bin/gunicorn -w $${WEB_WORKERS:-4} -b $${BIND:-127.0.0.1:8000} \
-		--access-logfile - 'buurthulp:create_app()'
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py 'buurthulp:create_app()'
 
 # --- checks ------------------------------------------------------------------------------
 test: install

@@ -3,8 +3,9 @@
 Every text a person or program sends (form fields, query strings, path parts, JSON) is
 refused when it holds control characters: PostgreSQL cannot store U+0000 at all, and the
 others only ever arrive from a bug or an attack. Query parameters and path ids are parsed
-here with their bounds (ids 1 <= id < 2**63, dates within a sane range, cursors capped in
-length), so a strange URL is a 400 or a 404 with a clear message, never a 500.
+here with their bounds (ids from 1 to the largest value an id column holds, dates within a
+sane range, cursors capped in length), so a strange URL is a 400 or a 404 with a clear
+message, never a 500.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from werkzeug.routing import IntegerConverter, ValidationError
 
 from buurthulp.errors import BuurthulpError, InvalidInput
 
-MAX_ID = 2**63 - 1
+# Every id column is INTEGER: 32 bits on PostgreSQL. A larger id cannot exist, and sending
+# one to PostgreSQL would be an "integer out of range" error, so it is refused before any
+# query (and anything past 2**63, which SQLite cannot even bind, with it).
+MAX_ID = 2**31 - 1
 DATE_MIN = date(1900, 1, 1)
 DATE_MAX = date(2199, 12, 31)
 CURSOR_MAX = 200
@@ -42,13 +46,13 @@ class InvalidQuery(BuurthulpError):
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` in every route: 1 <= id < 2**63, so no id overflows a database column.
+    """`<int:...>` in every route: 1 <= id <= MAX_ID, so no id overflows a database column.
 
     Registered as the app's `int` converter: anything outside the range simply does not
     match the route (404), before a view or a query ever sees it.
     """
 
-    regex = r"\d{1,19}"
+    regex = r"\d{1,10}"
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min", 1)
@@ -62,7 +66,7 @@ class IdConverter(IntegerConverter):
 
 
 def is_id(value: object) -> bool:
-    """A database id: an int (not a bool), 1 <= id < 2**63."""
+    """A database id: an int (not a bool), 1 <= id <= MAX_ID."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
@@ -164,7 +168,7 @@ def arg_int(
 
 
 def arg_id(args: Mapping[str, str], name: str) -> int | None:
-    """An id from the query string (1 <= id < 2**63), or None when absent."""
+    """An id from the query string (1 <= id <= MAX_ID), or None when absent."""
     return arg_int(args, name, minimum=1, maximum=MAX_ID)
 
 

@@ -169,3 +169,41 @@ def test_starting_production_without_a_secret_says_so_in_one_line(tmp_path):
     assert "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert any(line.startswith("Buurthulp cannot start: SECRET_KEY is not set") for line in lines)
+
+
+def test_gunicorn_refuses_two_production_workers_with_per_process_rate_limits(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "BUURTHULP_ENV": "production",
+        "SECRET_KEY": "x" * 40,
+        "BUURTHULP_BASE_URL": "https://buurthulp.example.nl",
+        "BUURTHULP_BLUR_KEY": "b" * 40,
+        "BUURTHULP_INSTANCE": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'g.sqlite3'}",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "WEB_WORKERS": "2",
+        "BIND": "127.0.0.1:0",
+    }
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
+            "buurthulp:create_app()",
+        ],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "2 web workers with RATELIMIT_STORAGE_URI=memory://" in result.stderr
+    assert "redis://127.0.0.1:6379" in result.stderr

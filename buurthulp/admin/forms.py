@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from buurthulp.auth.labels import ROLE_LABELS
 from buurthulp.auth.roles import Role
+from buurthulp.inputs import MAX_ID
 
 
 class NeighbourhoodForm(FlaskForm):
@@ -46,4 +47,4 @@ class RoleForm(FlaskForm):
 
 
 class RetryForm(FlaskForm):
-    message_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=2**63 - 1)])
+    message_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])

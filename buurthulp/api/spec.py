@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from buurthulp.auth.guards import MEMBER, PUBLIC
 from buurthulp.errors import BuurthulpError, InvalidInput, NotAuthenticated
-from buurthulp.inputs import control_in_json, refuse_control_characters
+from buurthulp.inputs import MAX_ID, control_in_json, refuse_control_characters
 from buurthulp.schemas_base import StrictModel
 
 __all__ = ["ApiRegistry", "Parameter", "StrictModel", "openapi_document", "parse_body"]
@@ -222,7 +222,7 @@ def openapi_document(registry: ApiRegistry, *, prefix: str, version: str) -> dic
                     "name": name,
                     "in": "path",
                     "required": True,
-                    "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1},
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
                 }
             )
         if op.body is not None:

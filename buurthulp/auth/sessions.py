@@ -76,12 +76,12 @@ def current_session_id() -> int | None:
 
 def end() -> None:
     """Log out this browser: the row is revoked, the cookie emptied."""
-    session_id = current_session_id()
-    if session_id is not None:
+    secret = session.get(SESSION_KEY)
+    if isinstance(secret, str) and secret:
         with transaction():
             db.session.execute(
                 update(AuthSession)
-                .where(AuthSession.id == session_id)
+                .where(AuthSession.token_hash == token_hash(secret))
                 .values(revoked_at=utcnow())
                 .execution_options(synchronize_session=False)
             )

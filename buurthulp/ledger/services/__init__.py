@@ -66,7 +66,7 @@ from buurthulp.ledger.services.reading import (
     open_pool,
     pools_for,
     recipients_for,
-    record_pool_view,
+    record_lines_view,
     statement,
     totals_by_kind,
 )
@@ -102,7 +102,7 @@ __all__ = [
     "pool_of",
     "pools_for",
     "recipients_for",
-    "record_pool_view",
+    "record_lines_view",
     "reverse",
     "scoped_key",
     "settle",

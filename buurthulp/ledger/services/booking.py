@@ -257,10 +257,11 @@ _MOVE = {
     "postgresql": text(
         f"""
         WITH locked AS MATERIALIZED (
-            SELECT id FROM ledger_account WHERE {_IS_PAYER} OR {_IS_PAYEE} ORDER BY id FOR UPDATE
+            SELECT id AS locked_id FROM ledger_account WHERE {_IS_PAYER} OR {_IS_PAYEE}
+            ORDER BY id FOR UPDATE
         )
         UPDATE ledger_account SET balance = balance + {_DELTA}
-        FROM locked WHERE ledger_account.id = locked.id AND {_FITS}
+        FROM locked WHERE ledger_account.id = locked.locked_id AND {_FITS}
         RETURNING ledger_account.id, ledger_account.balance, ledger_account.member_id,
             ledger_account.neighbourhood_id
         """

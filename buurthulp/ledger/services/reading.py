@@ -59,19 +59,41 @@ def pools_for(actor: Member) -> list[tuple[Neighbourhood, Account | None]]:
     return [(hood, pool) for hood, pool in db.session.execute(query)]
 
 
+@dataclass(frozen=True)
+class MemberLine:
+    """A member as a staff list shows them: plain values, so logging the view (a commit)
+    leaves nothing to reload."""
+
+    id: int
+    display_name: str
+    status: str
+    staff_role: str | None
+
+
 def members_for(
     actor: Member, neighbourhood_id: int, *, what: str = "member-list"
-) -> list[tuple[Member, int | None]]:
+) -> list[tuple[MemberLine, int | None]]:
     """Members of a neighbourhood the coordinator looks after, with their balances.
 
     Every member in the list is shown to staff, so each gets a row in the access log.
     """
     if not may(actor, Permission.LEDGER_STATEMENT_VIEW, neighbourhood_id):
         raise NotAllowed(_("You are not a coordinator of this neighbourhood."))
+    staff_role = (
+        select(func.min(RoleAssignment.role))
+        .where(RoleAssignment.member_id == Member.id, RoleAssignment.role != Role.RESIDENT.value)
+        .scalar_subquery()
+    )
     rows = [
-        (member, balance)
-        for member, balance in db.session.execute(
-            select(Member, Account.balance)
+        (MemberLine(row.id, row.display_name, row.status, row.role), row.balance)
+        for row in db.session.execute(
+            select(
+                Member.id,
+                Member.display_name,
+                Member.status,
+                staff_role.label("role"),
+                Account.balance,
+            )
             .outerjoin(Account, Account.member_id == Member.id)
             .where(Member.neighbourhood_id == neighbourhood_id)
             .order_by(Member.display_name, Member.id)
@@ -81,19 +103,19 @@ def members_for(
     return rows
 
 
-def record_pool_view(actor: Member, lines: list[StatementLine]) -> None:
-    """A pool's history names the members who gave or received: each view is logged."""
+def record_lines_view(actor: Member, lines: list[StatementLine], *, what: str) -> None:
+    """Staff reading statement lines see the other party of each: each of them is logged
+    too (a pool's history, or a member's transfers with neighbours)."""
     record_staff_view(
-        viewer=actor,
-        subject_ids=[line.counterparty_member_id for line in lines],
-        what="pool-history",
+        viewer=actor, subject_ids=[line.counterparty_member_id for line in lines], what=what
     )
 
 
-def recipients_for(member: Member) -> list[tuple[int, str]]:
+def recipients_for(member: Member, *, viewer: Member | None = None) -> list[tuple[int, str]]:
     """Who a member can thank: active members of their neighbourhood, by display name only.
 
     Staff are marked by the site ("Marieke · coördinator"), never by the name they chose.
+    When staff open the list for a resident (`viewer`), everyone in it is logged.
     """
     if member.neighbourhood_id is None:
         return []
@@ -111,10 +133,13 @@ def recipients_for(member: Member) -> list[tuple[int, str]]:
         )
         .order_by(Member.display_name, Member.id)
     )
-    return [
+    choices = [
         (row.id, f"{row.display_name} · {role_label(row.role)}" if row.role else row.display_name)
         for row in rows
     ]
+    if viewer is not None and viewer.id != member.id:
+        record_staff_view(viewer=viewer, subject_ids=[i for i, _n in choices], what="member-list")
+    return choices
 
 
 @dataclass(frozen=True)

@@ -108,8 +108,15 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def statement_csv(account: Account | None, filename: str) -> Response:
+def statement_csv(
+    account: Account | None,
+    filename: str,
+    *,
+    after_read: Callable[[list[services.StatementLine]], None] | None = None,
+) -> Response:
     _period_form, valid, lines = statement_lines(account, limit=CSV_LIMIT)
+    if after_read is not None:
+        after_read(lines)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(
@@ -187,7 +194,8 @@ def give_view(kind: str, payer: Member, actor: Member, back_url: str) -> Any:
     form_class, template, booked, repeated = GIFTS[kind]
     form = form_class()
     if kind == "thanks":
-        form.to_member_id.choices = [(0, _("Choose a neighbour")), *services.recipients_for(payer)]
+        recipients = services.recipients_for(payer, viewer=actor)
+        form.to_member_id.choices = [(0, _("Choose a neighbour")), *recipients]
     form.fresh_key()
 
     def act() -> Outcome:

@@ -71,6 +71,7 @@ def member_statement(member_id: int) -> Any:
     return statement_page(
         account,
         "ledger/member_statement.html",
+        after_read=lambda lines: services.record_lines_view(actor, lines, what="transfer"),
         member=member,
         own=False,
         limit_changes=services.limit_changes(account),
@@ -81,8 +82,13 @@ def member_statement(member_id: int) -> Any:
 @bp.route("/beheer/leden/<int:member_id>/overzicht.csv")
 @requires(Permission.LEDGER_STATEMENT_VIEW)
 def member_statement_download(member_id: int) -> Any:
-    member, account = services.open_member_statement(member_id, actor=_me())
-    return statement_csv(account, f"tijdbank-lid-{member.id}.csv")
+    actor = _me()
+    member, account = services.open_member_statement(member_id, actor=actor)
+    return statement_csv(
+        account,
+        f"tijdbank-lid-{member.id}.csv",
+        after_read=lambda lines: services.record_lines_view(actor, lines, what="transfer"),
+    )
 
 
 def _proxy_page(member_id: int, kind: str, what: str) -> Any:
@@ -191,7 +197,7 @@ def pool(neighbourhood_id: int) -> Any:
     return statement_page(
         account,
         "ledger/pool.html",
-        after_read=lambda lines: services.record_pool_view(actor, lines),
+        after_read=lambda lines: services.record_lines_view(actor, lines, what="pool-history"),
         hood=hood,
         own=False,
         **_can(actor, hood.id),
