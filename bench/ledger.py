@@ -13,7 +13,7 @@ cluster, see tests/support/pgserver.py), in scratch databases:
 
 The machine may be shared, so each client count runs REPEATS rounds of service and baseline
 in ABBA order with the same client processes, and the table shows medians (and the ratio of
-each round). It ends with one verdict line per target of issue 4 and the load average.
+each round). It ends with one verdict line per target of issues 4 and 10 and the load average.
 Exit status 1 only when the ledger was wrong; a missed speed target is reported, not failed.
 """
 
@@ -362,7 +362,7 @@ def main(quick: bool = False) -> int:
     for line in verify_rows:
         print(line)
     print()
-    print("targets (issue 4)")
+    print("targets (issues 4 and 10)")
     for line in verdicts(rows, verify_times, 2 * BULK_TRANSFERS):
         print(line)
     print(

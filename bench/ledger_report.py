@@ -40,6 +40,11 @@ def format_row(row: Row) -> str:
     )
 
 
+# Issue 10: one write path through transaction(); a time bank books per minute, not thousands
+# a second, so the single path must stay within a third of the database's own limit.
+TARGET_ONE_CLIENT = 0.30
+
+
 def verdicts(
     rows: list[Row], verify_times: dict[str, tuple[float, list[str]]], entries: int
 ) -> list[str]:
@@ -51,9 +56,9 @@ def verdicts(
         if row.clients == 1:
             lines.append(
                 line(
-                    row.ratio >= 0.5,
+                    row.ratio >= TARGET_ONE_CLIENT,
                     f"{row.kind}: 1 client books at {row.ratio:.0%} of the baseline "
-                    "(target: at least 50%)",
+                    f"(target: at least {TARGET_ONE_CLIENT:.0%}, one write path)",
                 )
             )
         if row.clients == max(r.clients for r in rows):

@@ -34,3 +34,11 @@ def test_dutch_is_the_default_language(client, make, login):
     page = client.get("/").get_data(as_text=True)
     assert '<html lang="nl">' in page
     assert "Mijn account" in page
+
+
+def test_a_field_without_a_hint_or_error_has_no_aria_describedby(client):
+    page = client.get("/inloggen").get_data(as_text=True)
+    assert 'aria-describedby="None"' not in page
+    assert 'aria-describedby=""' not in page
+    register = client.get("/aanmelden").get_data(as_text=True)
+    assert 'aria-describedby="display_name-hint"' in register
