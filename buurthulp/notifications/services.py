@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from buurthulp.auth.models import Member
@@ -24,9 +23,7 @@ from buurthulp.models_base import utcnow
 from buurthulp.notifications.models import Notification
 
 PAGE_SIZE = 30
-_KINDS: dict[str, object] = {
-    "staff.acted": _l("%(by)s did something on your account: %(what)s."),
-}
+_KINDS: dict[str, object] = {}
 #: How to show a parameter: minutes as "1 h 30 min", everything else as given.
 _FORMATS: dict[str, Callable[[object], str]] = {
     name: lambda v: format_minutes(int(v))  # type: ignore[call-overload]
