@@ -45,12 +45,18 @@ def deliver(*, to: str, subject: str, body: str, message_id: int) -> None:
 
 
 def _smtp(message: EmailMessage) -> None:
+    """Send one message. Once the server has accepted it, it counts as delivered: a server
+    that hangs up badly afterwards (421 to QUIT) must not make us send it a second time."""
     config = current_app.config
-    with smtplib.SMTP(
-        config["SMTP_HOST"], config["SMTP_PORT"], timeout=config["SMTP_TIMEOUT"]
-    ) as smtp:
+    smtp = smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=config["SMTP_TIMEOUT"])
+    try:
         if config["SMTP_STARTTLS"]:
             smtp.starttls()
         if config["SMTP_USERNAME"]:
             smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
         smtp.send_message(message)
+    finally:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()

@@ -164,7 +164,27 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_MAX)
 
 
+def _renew(claimed: Claim) -> bool:
+    """Extend our lease on the row just before talking to the mail server; False when the
+    lease ran out and another sender may have taken the row meanwhile (then it is theirs)."""
+    now = utcnow()
+    with transaction() as session:
+        result = session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == claimed.id,
+                OutboxMessage.claim_token == claimed.token,
+                OutboxMessage.claimed_until > now,
+            )
+            .values(claimed_until=now + LEASE)
+            .execution_options(synchronize_session=False)
+        )
+    return bool(result.rowcount)
+
+
 def _deliver(claimed: Claim, report: SendReport, now: datetime) -> None:
+    if not _renew(claimed):
+        return
     row = db.session.get(OutboxMessage, claimed.id)
     if row is None or row.claim_token != claimed.token:
         return  # another sender's lease expired into ours: theirs to finish
@@ -185,7 +205,7 @@ def _deliver(claimed: Claim, report: SendReport, now: datetime) -> None:
             "claim_token": None,
             "claimed_until": None,
             "status": "dead" if dead else "queued",
-            "next_attempt_at": now + backoff(attempts),
+            "next_attempt_at": max(now, utcnow()) + backoff(attempts),
         }
         if dead:
             report.dead += 1
