@@ -15,7 +15,7 @@ workers = int(os.environ.get("WEB_WORKERS", os.environ.get("WEB_CONCURRENCY", "4
 accesslog = "-"
 
 
-def on_starting(server) -> None:  # noqa: ANN001  (gunicorn's Arbiter)
+def on_starting(server: object) -> None:
     os.environ["WEB_CONCURRENCY"] = str(server.cfg.workers)
     from buurthulp import create_app
 

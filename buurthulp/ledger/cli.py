@@ -14,6 +14,10 @@ from buurthulp.ledger.verify import counts, verify
 ledger_cli = AppGroup("ledger", help="The time bank: check and summarise the ledger.")
 
 
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
 @ledger_cli.command("verify")
 def verify_command() -> None:
     """Check every ledger invariant; exit 0 when all hold, 1 listing the violations."""
@@ -22,11 +26,12 @@ def verify_command() -> None:
     size = counts()
     took = time.perf_counter() - started
     summary = (
-        f"{size['transfers']} transfers, {size['entries']} entries, "
-        f"{size['accounts']} accounts checked in {took:.2f} s"
+        f"{_count(size['transfers'], 'transfer')}, {_count(size['entries'], 'entry', 'entries')}, "
+        f"{_count(size['accounts'], 'account')} checked in {took:.2f} s"
     )
     if problems:
-        click.echo(f"ledger verify: {len(problems)} violation(s) found ({summary}):", err=True)
+        found = _count(len(problems), "violation")
+        click.echo(f"ledger verify: {found} found ({summary}):", err=True)
         for problem in problems:
             click.echo(f"  - {problem}", err=True)
         sys.exit(1)

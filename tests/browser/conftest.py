@@ -6,6 +6,11 @@ Chromium is Debian's (`/usr/bin/chromium`), driven by Playwright; we never downl
 These fixtures do not use the database-parametrized `app` fixture, so each browser test
 runs once, not once per database.
 
+Every document a test's pages load is checked by axe-core at WCAG 2.2 AA and for sideways
+scrolling at 320 and 390 px (`audit.py`); what that finds fails the test once its body is
+done. `time_bank` books residents, a coordinator and transfers of every kind through the
+services, for the time-bank pages.
+
 The autouse `_no_network_no_mail` guard in tests/conftest.py only patches Python's
 `socket.connect`: Playwright talks to its driver over pipes and Chromium lives in its own
 process, so the guard neither blocks the browser nor the local server.
@@ -25,8 +30,10 @@ from werkzeug.serving import make_server
 
 from buurthulp import create_app
 from buurthulp.extensions import db
-from tests.browser.helpers import Person, new_person
+from tests.browser.audit import TALLY, DocumentAudit
+from tests.browser.helpers import NEIGHBOURHOOD, Person, TimeBank, book_time_bank, new_person
 from tests.conftest import fresh_database_url, test_config
+from tests.factories import CENTRUM, Factories
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 CHROMIUM_ARGS = [
@@ -41,21 +48,29 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def live_server(
-    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
-) -> Iterator[str]:
-    """Base URL of the app served for real, with one neighbourhood covering 6511 and 6512."""
-    from buurthulp.neighbourhoods.services import save_neighbourhood
-
+def live_app(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Any:
+    """The app the live server serves, with one neighbourhood covering 6511 and 6512."""
     url = fresh_database_url("sqlite", tmp_path_factory, request)
     app = create_app(
         test_config(url, SERVER_NAME=None, RATELIMIT_ENABLED=False, WTF_CSRF_ENABLED=True)
     )
     with app.app_context():
         db.create_all()
-        save_neighbourhood(actor=None, name="Centrum", pc4_codes=["6511", "6512"])
+        Factories().neighbourhood(name=NEIGHBOURHOOD, pc4=CENTRUM)
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    request.addfinalizer(lambda: _dispose(app))
+    return app
+
+
+def _dispose(app: Any) -> None:
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Any) -> Iterator[str]:
+    """Base URL of the app served for real."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
@@ -64,8 +79,24 @@ def live_server(
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
-        with app.app_context():
-            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_mailbox(live_app: Any) -> list[Any]:
+    """Every mail the live server delivered (EmailMessage objects), oldest first."""
+    from buurthulp.outbox.delivery import MAILBOX
+
+    return live_app.extensions.setdefault(MAILBOX, [])
+
+
+@pytest.fixture(scope="session")
+def time_bank(live_app: Any, live_server: str) -> TimeBank:
+    """Residents, a coordinator and a few transfers of every kind, booked by the services."""
+    with live_app.app_context():
+        try:
+            return book_time_bank()
+        finally:
+            db.session.remove()
 
 
 def chromium_path() -> str | None:
@@ -132,8 +163,36 @@ class PageWatch:
 
 
 @pytest.fixture
-def new_context(browser: Any, live_server: str) -> Iterator[Callable[..., Any]]:
-    """Fresh browser contexts (own cookies) on the live server; closed after the test."""
+def document_audit(browser: Any, live_server: str) -> Iterator[DocumentAudit]:
+    """axe-core and the reflow check on every document the test's contexts show."""
+    audit = DocumentAudit(browser, live_server)
+    yield audit
+    audit.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """After a test body passed: check the documents still open, report all findings."""
+    result = yield
+    audit = getattr(item, "funcargs", {}).get("document_audit")
+    if audit is not None:
+        audit.finish()
+    return result
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if TALLY:
+        terminalreporter.write_line(
+            f"axe-core and reflow: {TALLY['checked']} documents checked, "
+            f"{TALLY['same as before']} more the same as one checked before"
+        )
+
+
+@pytest.fixture
+def new_context(
+    browser: Any, live_server: str, document_audit: DocumentAudit
+) -> Iterator[Callable[..., Any]]:
+    """Fresh browser contexts (own cookies) on the live server, each document audited."""
     contexts: list[Any] = []
 
     def make(**options: Any) -> Any:
@@ -142,6 +201,7 @@ def new_context(browser: Any, live_server: str) -> Iterator[Callable[..., Any]]:
         options.setdefault("locale", "nl-NL")
         context = browser.new_context(**options)
         context.set_default_timeout(5000)
+        document_audit.attach(context, java_script_enabled=options.get("java_script_enabled", True))
         contexts.append(context)
         return context
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from buurthulp.auth.guards import current_member, requires
 from buurthulp.auth.models import Member
@@ -236,4 +237,12 @@ def grant(neighbourhood_id: int) -> Any:
 @bp.route("/beheer/gezondheid")
 @requires(Permission.LEDGER_HEALTH_VIEW)
 def health() -> Any:
-    return render_template("ledger/health.html", problems=verify(), size=counts())
+    size = counts()
+    summary = " ".join(
+        (
+            ngettext("%(num)d transfer,", "%(num)d transfers,", size["transfers"]),
+            ngettext("%(num)d entry and", "%(num)d entries and", size["entries"]),
+            ngettext("%(num)d account checked.", "%(num)d accounts checked.", size["accounts"]),
+        )
+    )
+    return render_template("ledger/health.html", problems=verify(), summary=summary)
