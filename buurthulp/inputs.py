@@ -87,8 +87,8 @@ def has_format_character(text: str) -> bool:
 def control_in(values: Mapping[str, Iterable[str]] | Any) -> str | None:
     """The name of the first field (of a MultiDict) whose value holds a control character."""
     for key, items in values.lists():
-        if has_control(key, multiline=False):
-            return "?"
+        if not isinstance(key, str) or has_control(key, multiline=False):
+            return "?"  # a nameless or unreadable field name (a broken multipart part)
         for item in items:
             if isinstance(item, str) and has_control(item):
                 return key

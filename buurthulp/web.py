@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, request
+from werkzeug.exceptions import UnsupportedMediaType
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from buurthulp.auth.labels import role_label, status_label
@@ -70,7 +71,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals["role_label"] = role_label
     app.jinja_env.globals["status_label"] = status_label
     app.context_processor(_template_globals)
-    app.before_request(_refuse_control_characters)
+    app.before_request(_check_request)
     app.after_request(_security_headers)
 
 
@@ -81,9 +82,13 @@ def _register_optional(app: Flask) -> None:
     ledger_plugin.register(app)
 
 
-def _refuse_control_characters() -> None:
-    """No form field or query parameter may carry control characters (U+0000 and kin)."""
-    for values in (request.args, request.form):
+def _check_request() -> None:
+    """Before any view: pages take forms, not JSON; no field, file name or query parameter
+    may carry control characters (U+0000 and kin)."""
+    if request.is_json and not request.path.startswith("/api/"):
+        # Flask-WTF would read a JSON body as form data and trip over anything but an object.
+        raise UnsupportedMediaType()
+    for values in (request.args, request.form, request.files):
         field = control_in(values)
         if field is not None:
             raise refuse_control_characters(field)
