@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-PARTS = {"ledger": "bench.ledger"}
+PARTS = {"ledger": "bench.ledger", "web": "bench.web"}
 
 
 def main(argv: list[str] | None = None) -> int:
