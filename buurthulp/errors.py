@@ -10,13 +10,13 @@ import logging
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from buurthulp.extensions import db
+from buurthulp.i18n import gettext as _
+from buurthulp.i18n import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 

@@ -19,10 +19,10 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from buurthulp.errors import BuurthulpError, InvalidInput
+from buurthulp.i18n import gettext as _
 
 # Every id column is INTEGER: 32 bits on PostgreSQL. A larger id cannot exist, and sending
 # one to PostgreSQL would be an "integer out of range" error, so it is refused before any

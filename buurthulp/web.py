@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, current_app, request, session, url_for
 from werkzeug.exceptions import UnsupportedMediaType
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from buurthulp.auth.labels import role_label, status_label
 from buurthulp.extensions import babel, csrf, db, limiter, login_manager, migrate
-from buurthulp.i18n import day, format_minutes, select_locale, when
+from buurthulp.i18n import day, format_minutes, select_locale, translations, when
 from buurthulp.inputs import IdConverter, control_in, refuse_control_characters
+from buurthulp.names import member_name
 
 
 def register_web(app: Flask) -> None:
@@ -50,6 +51,12 @@ def register_web(app: Flask) -> None:
         locale_selector=select_locale,
         default_translation_directories=str(app.root_path + "/translations"),
     )
+    # Templates translate through the per-request catalogue (buurthulp.i18n).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: translations().ugettext(text),
+        ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
+        newstyle=True,
+    )
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -69,6 +76,8 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["day"] = day
     app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.globals["member_name"] = member_name
+    app.jinja_env.globals["path"] = _cached_path
     app.jinja_env.globals["status_label"] = status_label
     app.context_processor(_template_globals)
     app.before_request(_check_request)
@@ -94,6 +103,22 @@ def _check_request() -> None:
             raise refuse_control_characters(field)
 
 
+def _cached_path(endpoint: str, **values: Any) -> str:
+    """`url_for` for the links on every page (menu, stylesheet), worked out once per app.
+
+    They do not depend on the visitor, and the menu alone asked url_for a dozen times a page.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    cache: dict[tuple[str, tuple[tuple[str, Any], ...]], str] = app.extensions.setdefault(
+        "buurthulp_paths", {}
+    )
+    key = (endpoint, tuple(sorted(values.items())))
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = url_for(endpoint, **values)
+    return found
+
+
 def _template_globals() -> dict[str, Any]:
     """What every page needs: who is here, their language, and the menu they may use."""
     from buurthulp.auth.guards import current_member
@@ -108,7 +133,7 @@ def _template_globals() -> dict[str, Any]:
 
 
 def _security_headers(response: Any) -> Any:
-    from buurthulp.auth.guards import current_member
+    from buurthulp.auth.sessions import SESSION_KEY
 
     headers = response.headers
     headers.setdefault(
@@ -122,7 +147,7 @@ def _security_headers(response: Any) -> Any:
     # Pages and downloads for a logged-in member are theirs alone: no browser or proxy may
     # keep a copy for the next person at a shared computer (a library, a community centre).
     personal = (
-        current_member() is not None
+        SESSION_KEY in session  # logged in (or was: the cookie is theirs either way)
         or "Authorization" in request.headers
         or "attachment" in headers.get("Content-Disposition", "")
     )

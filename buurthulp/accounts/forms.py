@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from buurthulp.auth.forms import REQUIRED
 from buurthulp.auth.services import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
+from buurthulp.i18n import lazy_gettext as _l
 
 
 class RegisterForm(FlaskForm):

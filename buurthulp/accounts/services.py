@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +31,7 @@ from buurthulp.errors import Conflict, InvalidInput, NotAllowed
 from buurthulp.extensions import db
 from buurthulp.geo import blur_point
 from buurthulp.i18n import clean_locale
+from buurthulp.i18n import gettext as _
 from buurthulp.links import absolute_url
 from buurthulp.neighbourhoods.models import Neighbourhood
 from buurthulp.neighbourhoods.services import Home, resolve_home

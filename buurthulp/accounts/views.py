@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
-from flask_babel import gettext as _
 
 from buurthulp.accounts import services
 from buurthulp.accounts.forms import ConfirmForm, RegisterForm
 from buurthulp.auth import sessions
 from buurthulp.auth.guards import public
 from buurthulp.extensions import limiter
+from buurthulp.i18n import gettext as _
 from buurthulp.pages import Outcome, handle_form
 
 bp = Blueprint("accounts", __name__)

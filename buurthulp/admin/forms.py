@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
@@ -10,6 +9,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from buurthulp.auth.labels import ROLE_LABELS
 from buurthulp.auth.roles import Role
+from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.inputs import MAX_ID
 
 

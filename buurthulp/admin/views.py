@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, url_for
-from flask_babel import gettext as _
 
 from buurthulp.admin.forms import NeighbourhoodForm, RetryForm, RoleForm
 from buurthulp.auth import services as auth_services
 from buurthulp.auth.guards import current_member, requires
 from buurthulp.auth.roles import Permission, Role
 from buurthulp.errors import InvalidInput
+from buurthulp.i18n import gettext as _
 from buurthulp.neighbourhoods import services as hoods
 from buurthulp.outbox import services as outbox
 from buurthulp.pages import Outcome, handle_form

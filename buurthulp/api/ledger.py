@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import request
-from flask_babel import gettext as _
 
 from buurthulp.api import registry
 from buurthulp.api.spec import Parameter
 from buurthulp.auth.guards import current_member
 from buurthulp.auth.models import Member
 from buurthulp.errors import BuurthulpError, InvalidInput
+from buurthulp.i18n import gettext as _
 from buurthulp.inputs import CURSOR_MAX, InvalidQuery, arg_int, decode_cursor, encode_cursor
 from buurthulp.ledger import services
 from buurthulp.ledger.models import Transfer

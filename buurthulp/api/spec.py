@@ -13,11 +13,11 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
-from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 
 from buurthulp.auth.guards import MEMBER, PUBLIC
 from buurthulp.errors import BuurthulpError, InvalidInput, NotAuthenticated
+from buurthulp.i18n import gettext as _
 from buurthulp.inputs import MAX_ID, control_in_json, refuse_control_characters
 from buurthulp.schemas_base import StrictModel
 

@@ -3,12 +3,12 @@ again."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from buurthulp.auth.services import EMAIL_MAX, PASSWORD_MAX, PASSWORD_MIN
+from buurthulp.i18n import lazy_gettext as _l
 
 REQUIRED = _l("This field is required.")
 

@@ -13,13 +13,13 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import g, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
 from buurthulp.errors import NotAllowed, NotAuthenticated
+from buurthulp.i18n import gettext as _
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from buurthulp.i18n import lazy_gettext as _l
 
 ROLE_LABELS = {
     "resident": _l("resident"),

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +26,7 @@ from buurthulp.auth.roles import Permission, Role
 from buurthulp.db import transaction
 from buurthulp.errors import Conflict, InvalidInput, NotAllowed, NotAuthenticated
 from buurthulp.extensions import db
+from buurthulp.i18n import gettext as _
 from buurthulp.inputs import has_control, has_format_character
 from buurthulp.links import absolute_url
 from buurthulp.models_base import utcnow

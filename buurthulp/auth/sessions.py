@@ -12,8 +12,8 @@ from datetime import timedelta
 
 from flask import current_app, g, session
 from flask_login import login_user, logout_user
-from sqlalchemy import select, update
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import joinedload
 
 from buurthulp.auth.models import AuthSession, Member
 from buurthulp.auth.services import end_all_sessions, record_login, token_hash
@@ -44,30 +44,34 @@ def start(member: Member) -> None:
     record_login(member)
 
 
-def _current_row() -> AuthSession | None:
-    secret = session.get(SESSION_KEY)
-    if not isinstance(secret, str) or not 20 <= len(secret) <= 100:
-        return None
-    return db.session.scalar(
-        select(AuthSession)
-        .join(AuthSession.member)
-        .options(contains_eager(AuthSession.member))
-        .where(
-            AuthSession.token_hash == token_hash(secret),
-            AuthSession.revoked_at.is_(None),
-            AuthSession.expires_at > utcnow(),
-            Member.status == "active",
-        )
+# Built once: every page runs it, so it should cost one round trip and no query building.
+_LIVE_SESSION = (
+    select(Member, AuthSession.id)
+    .join(AuthSession, AuthSession.member_id == Member.id)
+    .options(joinedload(Member.roles), joinedload(Member.neighbourhood))
+    .where(
+        AuthSession.token_hash == bindparam("token_hash"),
+        AuthSession.revoked_at.is_(None),
+        AuthSession.expires_at > bindparam("now"),
+        Member.status == "active",
     )
+)
 
 
 def load_web_member(user_id: str) -> Member | None:
     """Flask-Login's loader: the member of a live server-side session, else nobody."""
-    row = _current_row()
-    if row is None or str(row.member_id) != user_id:
+    secret = session.get(SESSION_KEY)
+    if not isinstance(secret, str) or not 20 <= len(secret) <= 100:
         return None
-    g.auth_session_id = row.id
-    return row.member
+    found = (
+        db.session.execute(_LIVE_SESSION, {"token_hash": token_hash(secret), "now": utcnow()})
+        .unique()
+        .first()
+    )
+    if found is None or str(found[0].id) != user_id:
+        return None
+    g.auth_session_id = found[1]
+    return found[0]
 
 
 def current_session_id() -> int | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from buurthulp.auth import services, sessions
@@ -15,6 +14,7 @@ from buurthulp.auth.forms import (
 )
 from buurthulp.auth.guards import current_member, login_required, public, safe_next
 from buurthulp.extensions import limiter
+from buurthulp.i18n import gettext as _
 from buurthulp.pages import Outcome, handle_form
 
 bp = Blueprint("auth", __name__)

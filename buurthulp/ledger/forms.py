@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -17,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.ledger.services import LIMIT_BOUND, MAX_TRANSFER_MINUTES, TEXT_MAX
 
 REQUIRED = _l("This field is required.")

@@ -41,7 +41,7 @@ def _ledger_header() -> dict[str, Any]:
 
 def _home_links(member: Any) -> list[dict[str, str]]:
     """Cards on the home page: where a member finds their time credits."""
-    from flask_babel import gettext as _
+    from buurthulp.i18n import gettext as _
 
     return [
         {
@@ -69,8 +69,7 @@ def _demo_activity(rng: Any) -> None:
 
 
 def _notification_kinds() -> None:
-    from flask_babel import lazy_gettext as _l
-
+    from buurthulp.i18n import lazy_gettext as _l
     from buurthulp.notifications.services import register_kind
 
     register_kind("ledger.grant", _l("%(by)s gave you %(minutes)s from the solidarity pool."))

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import current_app
-from flask_babel import gettext as _
 from shapely.geometry import MultiPoint, mapping, shape
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +29,7 @@ from buurthulp.geo import (
     parse_geojson_area,
     pc4_table,
 )
+from buurthulp.i18n import gettext as _
 from buurthulp.inputs import is_id
 from buurthulp.neighbourhoods.models import (
     DEFAULT_LOWER_LIMIT,

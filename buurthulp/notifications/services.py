@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from buurthulp.auth.models import Member
 from buurthulp.db import in_transaction, transaction
 from buurthulp.extensions import db
 from buurthulp.i18n import format_minutes
+from buurthulp.i18n import gettext as _
 from buurthulp.models_base import utcnow
 from buurthulp.notifications.models import Notification
 
@@ -75,15 +75,14 @@ def text_of(notification: Notification) -> str:
         return _("Something changed on your account.")
 
 
+_UNREAD = select(func.count(Notification.id)).where(
+    Notification.member_id == bindparam("member_id"), Notification.read_at.is_(None)
+)
+
+
 def unread_count(member: Member) -> int:
-    return int(
-        db.session.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.member_id == member.id, Notification.read_at.is_(None)
-            )
-        )
-        or 0
-    )
+    """For the bell in the menu, on every page: a prebuilt statement, one round trip."""
+    return int(db.session.scalar(_UNREAD, {"member_id": member.id}) or 0)
 
 
 def notifications_for(

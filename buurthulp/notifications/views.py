@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import ngettext
 
 from buurthulp.auth.guards import current_member, login_required
+from buurthulp.i18n import ngettext
 from buurthulp.inputs import arg_id
 from buurthulp.notifications import services
 

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, update
 
 from buurthulp.db import after_commit, in_transaction, transaction
 from buurthulp.errors import NotFound
 from buurthulp.extensions import db
+from buurthulp.i18n import gettext as _
 from buurthulp.models_base import utcnow
 from buurthulp.outbox import delivery
 from buurthulp.outbox.models import OutboxMessage

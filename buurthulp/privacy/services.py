@@ -11,13 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import Actor, SystemActor
 from buurthulp.db import transaction
 from buurthulp.extensions import db
+from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.models_base import utcnow
 from buurthulp.privacy.models import AccessLogEntry
 

@@ -8,13 +8,12 @@ the actor is refused; another coordinator or an admin must do it.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
 from buurthulp.errors import Conflict, NotAllowed, NotFound
 from buurthulp.extensions import db
+from buurthulp.i18n import gettext as _
 from buurthulp.inputs import is_id
 from buurthulp.ledger.models import Transfer
 from buurthulp.neighbourhoods.models import Neighbourhood

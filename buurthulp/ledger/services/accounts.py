@@ -6,11 +6,11 @@ joining, a neighbourhood created, a first transfer).
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from buurthulp.auth.models import Member
 from buurthulp.extensions import db
+from buurthulp.i18n import gettext as _
 from buurthulp.ledger.models import Account
 from buurthulp.neighbourhoods.models import DEFAULT_LOWER_LIMIT, DEFAULT_UPPER_LIMIT, Neighbourhood
 
@@ -56,8 +56,14 @@ def follow_move(member: Member) -> None:
         db.session.flush()
 
 
+_ACCOUNT_OF = select(Account).where(Account.member_id == bindparam("member_id"))
+_HEADER = select(
+    Account.__table__.c.balance, Account.__table__.c.lower_limit, Account.__table__.c.upper_limit
+).where(Account.__table__.c.member_id == bindparam("member_id"))
+
+
 def account_of(member: Member) -> Account | None:
-    return db.session.scalar(select(Account).where(Account.member_id == member.id))
+    return db.session.scalar(_ACCOUNT_OF, {"member_id": member.id})
 
 
 def pool_of(neighbourhood_id: int) -> Account | None:
@@ -76,7 +82,11 @@ def warning_for(account: Account | None) -> str | None:
     """A friendly nudge once a member's balance passes 80% of either limit."""
     if account is None or account.kind != "member":
         return None
-    lower, upper, balance = account.lower_limit or 0, account.upper_limit or 0, account.balance
+    return _nudge(account.balance, account.lower_limit, account.upper_limit)
+
+
+def _nudge(balance: int, lower_limit: int | None, upper_limit: int | None) -> str | None:
+    lower, upper = lower_limit or 0, upper_limit or 0
     if lower < 0 and balance * 5 <= lower * 4:
         return _("You have received a lot of help. Maybe you can offer something?")
     if upper > 0 and balance * 5 >= upper * 4:
@@ -88,9 +98,9 @@ def ledger_header(member: Member | None, statement_url: str) -> dict[str, object
     """What the page header shows a logged-in member: balance, a nudge, where to look."""
     if member is None:
         return None
-    account = account_of(member)
+    row = db.session.connection().execute(_HEADER, {"member_id": member.id}).first()
     return {
-        "balance": account.balance if account else 0,
-        "warning": warning_for(account),
+        "balance": row.balance if row else 0,
+        "warning": _nudge(*row) if row else None,
         "url": statement_url,
     }

@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import Connection, bindparam, inspect, or_, select, text
 from sqlalchemy.exc import IntegrityError
 
@@ -32,6 +31,7 @@ from buurthulp.auth.models import Member
 from buurthulp.db import in_transaction, transaction
 from buurthulp.errors import BuurthulpError, Conflict, InvalidInput, LimitExceeded, NotFound
 from buurthulp.extensions import db
+from buurthulp.i18n import gettext as _
 from buurthulp.ledger.models import Account, Entry, Transfer
 from buurthulp.ledger.services.accounts import ensure_member_account, ensure_pool
 from buurthulp.ledger.services.cleaning import fingerprint

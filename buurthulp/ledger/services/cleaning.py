@@ -10,10 +10,9 @@ import hashlib
 import json
 import re
 
-from flask_babel import gettext as _
-
 from buurthulp.auth.models import Member
 from buurthulp.errors import InvalidInput
+from buurthulp.i18n import gettext as _
 from buurthulp.inputs import has_control
 
 MAX_TRANSFER_MINUTES = 10_000

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from buurthulp.auth.models import Member
@@ -10,6 +9,7 @@ from buurthulp.auth.roles import Permission
 from buurthulp.db import transaction
 from buurthulp.errors import InvalidInput
 from buurthulp.extensions import db
+from buurthulp.i18n import gettext as _
 from buurthulp.ledger.models import Account, LimitChange
 from buurthulp.ledger.services.access import refuse_own_benefit, staff_member_or_404
 from buurthulp.ledger.services.booking import lock

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +19,7 @@ from buurthulp.auth.roles import Permission
 from buurthulp.db import transaction
 from buurthulp.errors import Conflict, InvalidInput, NotAllowed
 from buurthulp.extensions import db
+from buurthulp.i18n import gettext as _
 from buurthulp.inputs import is_id
 from buurthulp.ledger.models import Account, Transfer
 from buurthulp.ledger.services import booking

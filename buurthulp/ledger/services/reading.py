@@ -9,9 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask_babel import gettext as _
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import bindparam, case, func, select
 
 from buurthulp.auth.labels import role_label
 from buurthulp.auth.models import Member, RoleAssignment
@@ -21,6 +19,7 @@ from buurthulp.db import transaction
 from buurthulp.errors import NotAllowed
 from buurthulp.extensions import db
 from buurthulp.i18n import LOCAL_TZ
+from buurthulp.i18n import gettext as _
 from buurthulp.ledger.models import Account, Entry, Transfer
 from buurthulp.ledger.services.access import open_member_for_staff, pool_for_staff
 from buurthulp.ledger.services.accounts import ensure_member_account, pool_of
@@ -164,6 +163,65 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=LOCAL_TZ)
 
 
+def _statement_query():
+    """The statement's SELECT, built once: plain columns from Core tables, so a page pays
+    neither for building aliases nor for loading ORM objects (bench/web.py)."""
+    entry, transfer = Entry.__table__, Transfer.__table__
+    other = Account.__table__.alias("other")
+    other_member = Member.__table__.alias("other_member")
+    other_hood = Neighbourhood.__table__.alias("other_hood")
+    reversal = Transfer.__table__.alias("reversal")
+    roles = RoleAssignment.__table__
+    staff_role = (
+        select(func.min(roles.c.role))
+        .where(roles.c.member_id == other_member.c.id, roles.c.role != Role.RESIDENT.value)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            entry.c.id.label("entry_id"),
+            entry.c.minutes,
+            entry.c.balance_after,
+            transfer.c.id.label("transfer_id"),
+            transfer.c.created_at,
+            transfer.c.kind,
+            transfer.c.description,
+            transfer.c.category,
+            transfer.c.reverses_transfer_id,
+            transfer.c.reason,
+            other.c.kind.label("other_kind"),
+            other_member.c.id.label("member_id"),
+            other_member.c.display_name,
+            other_hood.c.name.label("hood_name"),
+            reversal.c.id.label("reversal_id"),
+            staff_role.label("role"),
+        )
+        .select_from(entry)
+        .join(transfer, transfer.c.id == entry.c.transfer_id)
+        .join(
+            other,
+            other.c.id
+            == case(
+                (entry.c.minutes < 0, transfer.c.payee_account_id),
+                else_=transfer.c.payer_account_id,
+            ),
+        )
+        .outerjoin(other_member, other_member.c.id == other.c.member_id)
+        .outerjoin(other_hood, other_hood.c.id == other.c.neighbourhood_id)
+        .outerjoin(reversal, reversal.c.reverses_transfer_id == transfer.c.id)
+        .where(entry.c.account_id == bindparam("account_id"))
+        .order_by(entry.c.id.desc())
+    )
+    return query, entry, transfer
+
+
+_STATEMENT, _ENTRY_T, _TRANSFER_T = _statement_query()
+# The two shapes every page asks: the newest page, and the page before an entry. Prebuilt,
+# so their cache keys are made once, not on every request.
+_PAGE = _STATEMENT.limit(bindparam("limit"))
+_PAGE_BEFORE = _STATEMENT.where(_ENTRY_T.c.id < bindparam("before")).limit(bindparam("limit"))
+
+
 def statement(
     account: Account,
     *,
@@ -173,74 +231,49 @@ def statement(
     limit: int | None = 50,
 ) -> list[StatementLine]:
     """The account's entries, newest first, each with the balance right after it."""
-    other = aliased(Account)
-    other_member = aliased(Member)
-    other_hood = aliased(Neighbourhood)
-    reversal = aliased(Transfer)
-    staff_role = (
-        select(func.min(RoleAssignment.role))
-        .where(
-            RoleAssignment.member_id == other_member.id,
-            RoleAssignment.role != Role.RESIDENT.value,
-        )
-        .scalar_subquery()
-    )
-    query = (
-        select(
-            Entry,
-            Transfer,
-            other.kind,
-            other_member.id,
-            other_member.display_name,
-            other_hood.name,
-            reversal.id,
-            staff_role,
-        )
-        .join(Transfer, Transfer.id == Entry.transfer_id)
-        .join(
-            other,
-            other.id
-            == case(
-                (Entry.minutes < 0, Transfer.payee_account_id), else_=Transfer.payer_account_id
-            ),
-        )
-        .outerjoin(other_member, other_member.id == other.member_id)
-        .outerjoin(other_hood, other_hood.id == other.neighbourhood_id)
-        .outerjoin(reversal, reversal.reverses_transfer_id == Transfer.id)
-        .where(Entry.account_id == account.id)
-        .order_by(Entry.id.desc())
-    )
-    if since is not None:
-        query = query.where(Transfer.created_at >= _day_start(since))
-    if until is not None:
-        query = query.where(Transfer.created_at < _day_start(until + timedelta(days=1)))
-    if before_entry_id is not None:
-        query = query.where(Entry.id < before_entry_id)
-    if limit is not None:
-        query = query.limit(limit)
+    params: dict[str, object] = {"account_id": account.id}
+    if since is None and until is None and limit is not None:
+        query = _PAGE if before_entry_id is None else _PAGE_BEFORE
+        params.update(limit=limit, before=before_entry_id)
+    else:
+        query = _STATEMENT
+        if since is not None:
+            query = query.where(_TRANSFER_T.c.created_at >= _day_start(since))
+        if until is not None:
+            query = query.where(_TRANSFER_T.c.created_at < _day_start(until + timedelta(days=1)))
+        if before_entry_id is not None:
+            query = query.where(_ENTRY_T.c.id < before_entry_id)
+        if limit is not None:
+            query = query.limit(limit)
+    pool_names: dict[str, str] = {}
+    former = None
     lines = []
-    rows = db.session.execute(query)
-    for entry, transfer, other_kind, member_id, name, hood_name, reversal_id, role in rows:
-        if other_kind == "pool":
-            counterparty = _("Solidarity pool %(name)s", name=hood_name or "")
+    for row in db.session.connection().execute(query, params):
+        if row.other_kind == "pool":
+            hood = row.hood_name or ""
+            if hood not in pool_names:
+                pool_names[hood] = _("Solidarity pool %(name)s", name=hood)
+            counterparty = pool_names[hood]
         else:
-            counterparty = name or _("a former member")
+            if row.display_name is None and former is None:
+                former = _("a former member")
+            counterparty = row.display_name or former or ""
         lines.append(
             StatementLine(
-                entry_id=entry.id,
-                transfer_id=transfer.id,
-                at=transfer.created_at,
-                kind=transfer.kind,
-                minutes=entry.minutes,
-                balance_after=entry.balance_after,
-                description=transfer.description,
-                category=transfer.category,
+                entry_id=row.entry_id,
+                transfer_id=row.transfer_id,
+                at=row.created_at,
+                kind=row.kind,
+                minutes=row.minutes,
+                balance_after=row.balance_after,
+                description=row.description,
+                category=row.category,
                 counterparty=counterparty,
-                counterparty_member_id=member_id,
-                counterparty_role=role,
-                reverses_transfer_id=transfer.reverses_transfer_id,
-                reason=transfer.reason,
-                reversed=reversal_id is not None,
+                counterparty_member_id=row.member_id,
+                counterparty_role=row.role,
+                reverses_transfer_id=row.reverses_transfer_id,
+                reason=row.reason,
+                reversed=row.reversal_id is not None,
             )
         )
     return lines

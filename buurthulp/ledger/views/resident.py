@@ -13,13 +13,13 @@ from datetime import date
 from typing import Any
 
 from flask import Response, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from buurthulp.auth.guards import current_member, login_required
 from buurthulp.auth.models import Member
 from buurthulp.errors import InvalidInput
 from buurthulp.i18n import LOCAL_TZ
+from buurthulp.i18n import gettext as _
+from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.inputs import arg_id, clean_date
 from buurthulp.ledger import services
 from buurthulp.ledger.forms import DonateForm, PeriodForm, ThankForm

@@ -7,13 +7,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from buurthulp.auth.guards import current_member, requires
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
+from buurthulp.i18n import gettext as _
+from buurthulp.i18n import ngettext
 from buurthulp.inputs import arg_id
 from buurthulp.ledger import services
 from buurthulp.ledger.forms import GrantForm, LimitsForm, ReasonForm, SettleForm
