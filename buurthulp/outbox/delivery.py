@@ -24,11 +24,16 @@ def build_message(*, to: str, subject: str, body: str, message_id: int) -> Email
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
-    domain = config["BUURTHULP_BASE_URL"].split("://", 1)[-1].split("/", 1)[0].split(":")[0]
-    message["Message-ID"] = make_msgid(idstring=f"outbox-{message_id}", domain=domain)
+    message["Message-ID"] = make_msgid(idstring=f"outbox-{message_id}", domain=_domain())
     message["X-Buurthulp-Outbox-Id"] = str(message_id)
     message.set_content(body)
     return message
+
+
+def _domain() -> str:
+    """The host name of the base URL: our name towards mail servers."""
+    base = current_app.config["BUURTHULP_BASE_URL"]
+    return base.split("://", 1)[-1].split("/", 1)[0].split(":")[0] or "localhost"
 
 
 def deliver(*, to: str, subject: str, body: str, message_id: int) -> None:
@@ -48,7 +53,14 @@ def _smtp(message: EmailMessage) -> None:
     """Send one message. Once the server has accepted it, it counts as delivered: a server
     that hangs up badly afterwards (421 to QUIT) must not make us send it a second time."""
     config = current_app.config
-    smtp = smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=config["SMTP_TIMEOUT"])
+    # Our own name in HELO/EHLO from the base URL: smtplib would otherwise look up the
+    # machine's FQDN on every connection, which hangs where DNS does not answer.
+    smtp = smtplib.SMTP(
+        config["SMTP_HOST"],
+        config["SMTP_PORT"],
+        local_hostname=_domain(),
+        timeout=config["SMTP_TIMEOUT"],
+    )
     try:
         if config["SMTP_STARTTLS"]:
             smtp.starttls()

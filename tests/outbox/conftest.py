@@ -50,7 +50,11 @@ class MailServer:
         return self.quit_reply
 
     def start(self) -> None:
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        # server_hostname: without it every session looks up the machine's FQDN, which takes
+        # seconds where DNS does not answer (a fresh machine with no network).
+        self._controller = Controller(
+            self, hostname="127.0.0.1", port=self.port, server_hostname="localhost"
+        )
         self._controller.start()
 
     def stop(self) -> None:
