@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, ValidationError
 
 from buurthulp.errors import BuurthulpError, InvalidInput
@@ -62,7 +63,12 @@ class IdConverter(IntegerConverter):
     def to_python(self, value: str) -> int:
         if len(value) > 1 and value.startswith("0"):
             raise ValidationError()
-        return super().to_python(value)
+        number = int(value)
+        if not 1 <= number <= MAX_ID:
+            # Not "no such route": such an id cannot exist, so it is not found (a 404; a
+            # ValidationError here would let a route for another method answer 405).
+            raise NotFound()
+        return number
 
 
 def is_id(value: object) -> bool:
@@ -213,7 +219,8 @@ def encode_cursor(values: dict[str, int | str]) -> str:
 
 
 def decode_cursor(cursor: str | None, ints: tuple[str, ...]) -> dict[str, int] | None:
-    """A cursor made by `encode_cursor` with exactly these id fields; anything else a 400."""
+    """A cursor made by `encode_cursor` with exactly these whole-number fields (0 to 2**53);
+    anything else a 400."""
     if cursor is None or cursor == "":
         return None
     bad = InvalidQuery(
@@ -230,6 +237,82 @@ def decode_cursor(cursor: str | None, ints: tuple[str, ...]) -> dict[str, int] |
         raise bad from None
     if not isinstance(values, dict) or set(values) != set(ints):
         raise bad
-    if not all(is_id(values[key]) for key in ints):
-        raise bad
+    for key in ints:
+        value = values[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 2**53:
+            raise bad
     return values
+
+
+# Text fields --------------------------------------------------------------------------------
+
+
+def clean_text(
+    value: object,
+    *,
+    field: str,
+    max_length: int,
+    required: bool = False,
+    min_length: int = 0,
+    multiline: bool = True,
+    empty_message: str = "",
+) -> str:
+    """Text from a person: trimmed, within its length, free of control characters."""
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput(_("This must be text."), field=field)
+    text = (value or "").strip()
+    if not multiline:
+        text = re.sub(r"\s+", " ", text)
+    if required and not text:
+        raise InvalidInput(empty_message or _("Please fill this in."), field=field)
+    if text and len(text) < min_length:
+        raise InvalidInput(_("Use at least %(n)s characters.", n=min_length), field=field)
+    if len(text) > max_length:
+        raise InvalidInput(_("Use at most %(n)s characters.", n=max_length), field=field)
+    if has_control(text, multiline=multiline):
+        raise InvalidInput(_("This text contains characters we cannot use."), field=field)
+    return text
+
+
+def clean_choice(value: object, choices: Iterable[str], *, field: str) -> str:
+    """One of a fixed set of values, or a clear refusal."""
+    if not isinstance(value, str) or value not in set(choices):
+        raise InvalidInput(_("Choose one of the options."), field=field)
+    return value
+
+
+def clean_int(
+    value: object, *, field: str, minimum: int, maximum: int, required: bool = True
+) -> int | None:
+    """A whole number within bounds (not a bool, not a float)."""
+    if value is None or value == "":
+        if required:
+            raise InvalidInput(_("Fill in a number."), field=field)
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(_("Give a whole number."), field=field)
+    if not minimum <= value <= maximum:
+        raise InvalidInput(
+            _("Give a number from %(min)s to %(max)s.", min=minimum, max=maximum), field=field
+        )
+    return value
+
+
+TAG_MAX, TAGS_MAX = 40, 10
+
+
+def clean_tags(value: object, *, field: str = "tags") -> list[str]:
+    """Free words (interests, talents, a listing's tags): comma-separated or a list,
+    lower-cased, each at most 40 characters, at most ten."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list | tuple):
+        raise InvalidInput(_("Give the words separated by commas."), field=field)
+    tags: list[str] = []
+    for raw in value:
+        tag = clean_text(raw, field=field, max_length=TAG_MAX, multiline=False).lower()
+        if tag and tag not in tags:
+            tags.append(tag)
+    if len(tags) > TAGS_MAX:
+        raise InvalidInput(_("Use at most %(n)s words.", n=TAGS_MAX), field=field)
+    return tags

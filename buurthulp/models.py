@@ -2,7 +2,7 @@
 
 from buurthulp.auth.models import ApiToken, AuthSession, Member, MemberTag, RoleAssignment
 from buurthulp.neighbourhoods.models import Neighbourhood, NeighbourhoodPostcode
-from buurthulp.notifications.models import Notification
+from buurthulp.notifications.models import DigestSent, Notification, Preference
 from buurthulp.outbox.models import OutboxMessage
 from buurthulp.privacy.models import AccessLogEntry, Consent
 
@@ -11,13 +11,17 @@ __all__ = [
     "ApiToken",
     "AuthSession",
     "Consent",
+    "DigestSent",
     "Member",
     "MemberTag",
     "Neighbourhood",
     "NeighbourhoodPostcode",
     "Notification",
     "OutboxMessage",
+    "Preference",
     "RoleAssignment",
 ]
 
 from buurthulp.ledger import models as _ledger_models  # noqa: F401  (ledger tables)
+from buurthulp.listings import models as _listings_models  # noqa: F401  (marketplace)
+from buurthulp.matches import models as _matches_models  # noqa: F401

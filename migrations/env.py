@@ -79,6 +79,13 @@ def run_migrations_online():
                 logger.info("No changes in schema detected.")
 
     conf_args = current_app.extensions["migrate"].configure_args
+    if conf_args.get("include_object") is None:
+        from buurthulp.listings.search import is_search_object
+
+        # The full-text search objects are made by hand in the migrations, not by models.
+        conf_args["include_object"] = lambda obj, name, type_, reflected, compare_to: (
+            not is_search_object(name, type_)
+        )
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -68,3 +68,18 @@ class Factories:
 
     def admin(self, **kw: Any) -> Member:
         return self.member(Role.ADMIN, **kw)
+
+
+    def listing(self, owner: Member, kind: str = "request", **fields: Any) -> Any:
+        """A listing posted through the real service (activities start in a week)."""
+        from datetime import timedelta
+
+        from buurthulp.listings.services import ListingInput, post_listing
+        from buurthulp.models_base import utcnow
+
+        data = {"title": f"Hulp {next(_counter)}", "category": "boodschappen", **fields}
+        if kind == "activity":
+            data.setdefault("starts_at", utcnow() + timedelta(days=7))
+            data.setdefault("place_label", "Buurthuis De Klokkenberg")
+            data.setdefault("capacity", 10)
+        return post_listing(ListingInput(kind=kind, **data), actor=owner)

@@ -38,6 +38,13 @@ def flask_cli(*args: str, url: str, tmp_path: Path) -> subprocess.CompletedProce
     )
 
 
+def _not_search(obj, name, type_, reflected, compare_to) -> bool:
+    """The search objects live outside the ORM metadata on purpose (listings/search.py)."""
+    from buurthulp.listings.search import is_search_object
+
+    return not is_search_object(name, type_)
+
+
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_upgrade_builds_the_schema_the_models_describe(kind, tmp_path, tmp_path_factory, request):
     url = fresh_database_url(kind, tmp_path_factory, request)
@@ -49,9 +56,8 @@ def test_upgrade_builds_the_schema_the_models_describe(kind, tmp_path, tmp_path_
         assert len(db.metadata.tables) >= 12  # the models were really loaded
         assert set(db.metadata.tables) <= tables
         with engine.connect() as connection:
-            diff = compare_metadata(
-                MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata
-            )
+            opts = {"compare_type": True, "include_object": _not_search}
+            diff = compare_metadata(MigrationContext.configure(connection, opts=opts), db.metadata)
         assert diff == [], f"models and migrations disagree: {diff}"
     finally:
         engine.dispose()

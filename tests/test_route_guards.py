@@ -42,6 +42,8 @@ KNOWN_PUBLIC_ENDPOINTS = {
     "accounts.confirm",
     "api.create_token",
     "api.openapi",
+    "listings.extend_by_link",
+    "notifications.unsubscribe",
 }
 
 
@@ -137,11 +139,34 @@ def _transfer_id(world: World) -> int:
 
 
 # URL argument name -> a real value that belongs to "this" neighbourhood.
+def _activity(world: World) -> Any:
+    """An activity of "this" neighbourhood, organised by the resident (made once)."""
+    if not hasattr(world, "_activity"):
+        world._activity = world.make.listing(  # type: ignore[attr-defined]
+            world.visitors["resident"], "activity", title="Koffieochtend"
+        )
+    return world._activity  # type: ignore[attr-defined]
+
+
+def _match_id(world: World) -> int:
+    """An agreed match: the resident asked, the other resident helps."""
+    from buurthulp.matches import services as matches
+
+    resident, helper = world.visitors["resident"], world.visitors["other_resident"]
+    request = world.make.listing(resident, title="Boodschappen doen")
+    match = matches.react(request.id, actor=helper, message="Ik help graag")
+    return matches.accept(match.id, actor=resident).id
+
+
 PARAMETER_FACTORIES: dict[str, Callable[[World], Any]] = {
     "neighbourhood_id": lambda w: w.this.id,
     "member_id": lambda w: w.visitors["resident"].id,
     "transfer_id": _transfer_id,
     "token": lambda w: "not-a-real-token",
+    "listing_id": lambda w: _activity(w).id,
+    "id": lambda w: _activity(w).id,
+    "code": lambda w: _activity(w).code,
+    "match_id": _match_id,
 }
 
 
@@ -162,7 +187,9 @@ UNSAFE_RULES = [r for r in RULES if r.methods & UNSAFE_METHODS]
 def _fill(rule: Rule, world: World) -> str:
     values = {}
     for name in rule.arguments:
-        factory = PARAMETER_FACTORIES.get(name)
+        is_match = name == "id" and rule.rule.startswith("/api/v1/matches/")
+        name_for = "match_id" if is_match else name
+        factory = PARAMETER_FACTORIES.get(name_for)
         if factory is None:
             pytest.skip(f"no factory yet for URL argument {name!r} of {rule.rule}")
         try:
@@ -174,7 +201,10 @@ def _fill(rule: Rule, world: World) -> str:
 
 def _placeholders(rule: Rule) -> str:
     """Any value fits: an anonymous visitor is refused before anything is loaded."""
-    return rule.build(dict.fromkeys(rule.arguments, 1), append_unknown=False)[1]
+    values: dict[str, Any] = dict.fromkeys(rule.arguments, 1)
+    if "action" in values:
+        values["action"] = "sluiten"
+    return rule.build(values, append_unknown=False)[1]
 
 
 def _is_api(rule: Rule) -> bool:
@@ -208,6 +238,12 @@ ADMIN_ONLY = {A: LOGIN, R: 403, RO: 403, CE: 403, CH: 403, OW: 403, AD: 200}
 COORDINATOR_HERE_MEMBER = {A: LOGIN, R: 403, RO: 403, CE: 404, CH: 200, OW: 403, AD: 403}
 COORDINATOR_HERE_HOOD = {A: LOGIN, R: 403, RO: 403, CE: 403, CH: 200, OW: 403, AD: 403}
 COORDINATORS = {A: LOGIN, R: 403, RO: 403, CE: 200, CH: 200, OW: 403, AD: 403}
+# A public page that follows a signed link: a made-up one is refused for everyone (422).
+BAD_LINK = {A: 422, R: 422, RO: 422, CE: 422, CH: 422, OW: 422, AD: 422}
+# The owner, and staff who look after the neighbourhood's listings (coordinators, outreach).
+OWNER_AND_STAFF = {A: LOGIN, R: 200, RO: 403, CE: 403, CH: 200, OW: 200, AD: 403}
+# A match: its two parties, and the coordinator here (staff views are logged).
+MATCH = {A: LOGIN, R: 200, RO: 200, CE: 404, CH: 200, OW: 404, AD: 404}
 
 EXPECTED: dict[str, dict[str, int | str]] = {
     "core.home": EVERYONE,
@@ -249,6 +285,28 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "ledger.proxy_donate": COORDINATOR_HERE_MEMBER,
     "ledger.change_limits": COORDINATOR_HERE_MEMBER,
     "ledger.reverse": COORDINATOR_HERE_MEMBER,
+    "listings.feed": MEMBERS,
+    "listings.new": MEMBERS,
+    "listings.mine": MEMBERS,
+    "listings.show": MEMBERS,
+    "listings.print_notice": MEMBERS,
+    "listings.calendar": MEMBERS,
+    "listings.by_code": {**MEMBERS, R: 302, RO: 302, CE: 302, CH: 302, OW: 302, AD: 302},
+    "listings.edit": {A: LOGIN, R: 200, RO: 403, CE: 403, CH: 403, OW: 403, AD: 403},
+    "listings.suggestions": OWNER_AND_STAFF,
+    "listings.attendees": OWNER_AND_STAFF,
+    "listings.extend_by_link": BAD_LINK,
+    "matches.index": MEMBERS,
+    "matches.show": MATCH,
+    "accounts.profile": MEMBERS,
+    "notifications.settings": MEMBERS,
+    "notifications.unsubscribe": BAD_LINK,
+    "api.list_listings": MEMBERS,
+    "api.get_listing": MEMBERS,
+    "api.listing_suggestions": OWNER_AND_STAFF,
+    "api.list_notifications": MEMBERS,
+    "api.get_match": MATCH,
+    "api.list_messages": {A: LOGIN, R: 200, RO: 200, CE: 404, CH: 403, OW: 404, AD: 404},
 }
 
 

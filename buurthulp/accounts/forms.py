@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from buurthulp.auth.forms import REQUIRED
 from buurthulp.auth.services import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
 from buurthulp.i18n import lazy_gettext as _l
+from buurthulp.listings.forms import SLOT_CHOICES, MultiCheckboxField
 
 
 class RegisterForm(FlaskForm):
@@ -44,3 +45,38 @@ class RegisterForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """One button: a mail scanner that opens the link does not confirm for the person."""
+
+
+class ProfileForm(FlaskForm):
+    interests = StringField(
+        _l("What do you like?"),
+        validators=[Length(max=400)],
+        description=_l("Words separated by commas, for example: wandelen, koken, kaarten."),
+    )
+    talents = StringField(
+        _l("What can you help with?"),
+        validators=[Length(max=400)],
+        description=_l("For example: boodschappen, tuin, computer en telefoon."),
+    )
+    availability = MultiCheckboxField(_l("When are you usually free?"), choices=SLOT_CHOICES)
+    radius_km = SelectField(
+        _l("How far will you go?"),
+        choices=[
+            ("500", "500 m"),
+            ("1000", "1 km"),
+            ("2000", "2 km"),
+            ("5000", "5 km"),
+            ("10000", "10 km"),
+        ],
+        default="2000",
+    )
+    languages = StringField(
+        _l("Languages you speak (optional)"),
+        validators=[Length(max=60)],
+        description=_l("Codes separated by commas, for example: nl, en, tr."),
+    )
+    phone = StringField(
+        _l("Phone number (optional)"),
+        validators=[Length(max=32)],
+        description=_l("Only a neighbour you agreed with sees it, and your coordinator."),
+    )

@@ -8,6 +8,7 @@ same: one argon2 hash, one row written, one mail queued.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask import current_app
@@ -29,9 +30,10 @@ from buurthulp.auth.services import (
 from buurthulp.db import transaction
 from buurthulp.errors import Conflict, InvalidInput, NotAllowed
 from buurthulp.extensions import db
-from buurthulp.geo import blur_point
+from buurthulp.geo import blur_point, cell_of
 from buurthulp.i18n import clean_locale
 from buurthulp.i18n import gettext as _
+from buurthulp.inputs import clean_int, clean_tags, clean_text
 from buurthulp.links import absolute_url
 from buurthulp.neighbourhoods.models import Neighbourhood
 from buurthulp.neighbourhoods.services import Home, resolve_home
@@ -68,6 +70,7 @@ def _place_at_home(member: Member, home: Home) -> None:
         member_key=f"member:{member.id}",
     )
     member.public_lat, member.public_lon = blurred.lat, blurred.lon
+    member.home_cell = cell_of(blurred)
     member.neighbourhood_id = home.neighbourhood.id
 
 
@@ -322,3 +325,54 @@ def set_tags(member: Member, kind: str, tags: list[str]) -> None:
 
 def count_members() -> int:
     return db.session.scalar(select(func.count(Member.id))) or 0
+
+
+# Profile ---------------------------------------------------------------------------------------
+
+PHONE_MAX = 32
+LANGUAGE_CODES = ("nl", "en", "de", "fr", "ar", "tr", "pl", "es", "uk", "so", "ti", "fy", "pap")
+
+
+def clean_phone(value: object) -> str | None:
+    text = clean_text(value, field="phone", max_length=PHONE_MAX, multiline=False)
+    if not text:
+        return None
+    if not re.fullmatch(r"\+?[0-9 ()-]{6,20}", text):
+        raise InvalidInput(_("Give a phone number, for example 06 12345678."), field="phone")
+    return text
+
+
+def update_profile(
+    member: Member,
+    *,
+    interests: object,
+    talents: object,
+    availability: object,
+    radius_m: object,
+    languages: object,
+    phone: object,
+    actor: Actor,
+) -> Member:
+    """What drives matching: interests and talents, when free, how far, which languages.
+    None of it is required to start."""
+    if actor.id != member.id:
+        raise NotAllowed(_("Only the member can change their profile here."))
+    interest_tags = clean_tags(interests, field="interests")
+    talent_tags = clean_tags(talents, field="talents")
+    bits = clean_int(availability or 0, field="availability", minimum=0, maximum=63) or 0
+    radius = clean_int(radius_m, field="radius_km", minimum=500, maximum=25_000) or 2000
+    codes = clean_tags(languages, field="languages")
+    unknown = [c for c in codes if c not in LANGUAGE_CODES]
+    if unknown:
+        raise InvalidInput(
+            _("Use language codes such as nl, en, ar, tr: %(codes)s", codes=", ".join(unknown)),
+            field="languages",
+        )
+    number = clean_phone(phone)
+    with transaction():
+        fresh = db.session.get_one(Member, member.id)
+        set_tags(fresh, "interest", interest_tags)
+        set_tags(fresh, "talent", talent_tags)
+        fresh.availability, fresh.radius_m = bits, radius
+        fresh.languages, fresh.phone = ",".join(codes), number
+    return fresh

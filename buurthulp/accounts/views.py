@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from buurthulp.accounts import services
-from buurthulp.accounts.forms import ConfirmForm, RegisterForm
+from buurthulp.accounts.forms import ConfirmForm, ProfileForm, RegisterForm
 from buurthulp.auth import sessions
-from buurthulp.auth.guards import public
+from buurthulp.auth.guards import current_member, login_required, public
 from buurthulp.extensions import limiter
 from buurthulp.i18n import gettext as _
+from buurthulp.listings.forms import slot_values, slots_of
 from buurthulp.pages import Outcome, handle_form
 
 bp = Blueprint("accounts", __name__)
@@ -63,3 +64,33 @@ def confirm(token: str):
         )
 
     return handle_form(form, act, "accounts/confirm.html")
+
+
+@bp.route("/account/profiel", methods=["GET", "POST"])
+@login_required
+def profile():
+    member = current_member()
+    form = ProfileForm()
+    if not form.is_submitted():
+        form.interests.data = ", ".join(member.tag_list("interest"))
+        form.talents.data = ", ".join(member.tag_list("talent"))
+        form.availability.data = slot_values(member.availability)
+        form.radius_km.data = str(member.radius_m)
+        form.languages.data = member.languages
+        form.phone.data = member.phone or ""
+
+    def act() -> Outcome:
+        radius = form.radius_km.data
+        services.update_profile(
+            member,
+            interests=form.interests.data or "",
+            talents=form.talents.data or "",
+            availability=slots_of(form.availability.data),
+            radius_m=int(radius) if radius and radius.isdigit() else None,
+            languages=form.languages.data or "",
+            phone=form.phone.data or "",
+            actor=member,
+        )
+        return _("Your profile is saved."), url_for("accounts.profile")
+
+    return handle_form(form, act, "accounts/profile.html")

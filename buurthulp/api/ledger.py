@@ -12,7 +12,14 @@ from buurthulp.auth.guards import current_member
 from buurthulp.auth.models import Member
 from buurthulp.errors import BuurthulpError, InvalidInput
 from buurthulp.i18n import gettext as _
-from buurthulp.inputs import CURSOR_MAX, InvalidQuery, arg_int, decode_cursor, encode_cursor
+from buurthulp.inputs import (
+    CURSOR_MAX,
+    InvalidQuery,
+    arg_int,
+    decode_cursor,
+    encode_cursor,
+    is_id,
+)
 from buurthulp.ledger import services
 from buurthulp.ledger.models import Transfer
 from buurthulp.ledger.schemas import EntryOut, EntryPage, TransferIn, TransferOut
@@ -61,6 +68,10 @@ def my_transfers():
     )
     cursor = decode_cursor(request.args.get("cursor"), ("before",))
     before = cursor["before"] if cursor else None
+    if before is not None and not is_id(before):
+        raise InvalidQuery(
+            _("This cursor is not valid. Start again without one."), code="bad_cursor"
+        )
     account = services.account_of(member)
     lines = services.statement(account, before_entry_id=before, limit=limit + 1) if account else []
     next_cursor = (

@@ -23,6 +23,9 @@ class Member(db.Model):
         CheckConstraint(
             "status IN ('pending', 'active', 'suspended', 'erased')", name="status_known"
         ),
+        CheckConstraint("trust_level IN ('new', 'verified', 'vog')", name="trust_known"),
+        CheckConstraint("availability >= 0 AND availability < 64", name="availability_bits"),
+        CheckConstraint("radius_m BETWEEN 100 AND 50000", name="radius_sane"),
         Index("ix_auth_member_email_lower", "email", unique=True),
     )
 
@@ -41,6 +44,16 @@ class Member(db.Model):
     neighbourhood_id: Mapped[int | None] = mapped_column(
         ForeignKey("neighbourhoods_neighbourhood.id", ondelete="SET NULL"), index=True
     )
+    # The H3 cell of the public (blurred) point: the prefilter for suggestions near a listing.
+    home_cell: Mapped[str | None] = mapped_column(String(16), index=True)
+    # Profile (marketplace): when I am usually free (bits, see accounts.profile.SLOTS), how
+    # far I will go, which languages I speak (comma-separated ISO codes).
+    availability: Mapped[int] = mapped_column(default=0)
+    radius_m: Mapped[int] = mapped_column(default=2000)
+    languages: Mapped[str] = mapped_column(String(60), default="")
+    # Trust: new, verified (met in person) or vog (certificate of conduct checked). The
+    # safeguards set it; the marketplace reads it where a category needs a trusted helper.
+    trust_level: Mapped[str] = mapped_column(String(8), default="new")
     locale: Mapped[str] = mapped_column(String(5), default="nl")
     status: Mapped[str] = mapped_column(String(16), default="active")
     # Bumped on password change and "log out everywhere": every API token stops working.

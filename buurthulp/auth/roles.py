@@ -24,6 +24,8 @@ class Permission(StrEnum):
     # A member's own things: every member holds these for themselves.
     ACCOUNT_SELF_MANAGE = "auth:account:manage-own"
     LEDGER_OWN_TRANSFER = "ledger:transfer:create-own"
+    LISTINGS_POST = "listings:listing:post-own"
+    MATCHES_TAKE_PART = "matches:match:take-part"
     # Staff, scoped to neighbourhoods.
     MEMBERS_DIRECTORY_VIEW = "members:directory:view"
     MEMBERS_PERSONAL_VIEW = "members:personal:view"
@@ -35,13 +37,21 @@ class Permission(StrEnum):
     LEDGER_HEALTH_VIEW = "ledger:health:view"
     LEDGER_PROXY_ACT = "ledger:transfer:on-behalf"
     OUTREACH_VISIT_REGISTER = "outreach:visit:register"
+    LISTINGS_VIEW_ALL = "listings:listing:view-all"
+    MATCHES_VIEW_ALL = "matches:match:view-all"
+    MATCHES_CONFIRM_ON_BEHALF = "matches:match:confirm-on-behalf"
     # Admin.
     NEIGHBOURHOODS_MANAGE = "neighbourhoods:area:manage"
     ROLES_MANAGE = "auth:role:manage"
     OUTBOX_VIEW = "notifications:outbox:view"
 
 
-_RESIDENT = {Permission.ACCOUNT_SELF_MANAGE, Permission.LEDGER_OWN_TRANSFER}
+_RESIDENT = {
+    Permission.ACCOUNT_SELF_MANAGE,
+    Permission.LEDGER_OWN_TRANSFER,
+    Permission.LISTINGS_POST,
+    Permission.MATCHES_TAKE_PART,
+}
 _COORDINATOR = {
     Permission.MEMBERS_DIRECTORY_VIEW,
     Permission.MEMBERS_PERSONAL_VIEW,
@@ -52,8 +62,15 @@ _COORDINATOR = {
     Permission.LEDGER_LIMIT_CHANGE,
     Permission.LEDGER_HEALTH_VIEW,
     Permission.LEDGER_PROXY_ACT,
+    Permission.LISTINGS_VIEW_ALL,
+    Permission.MATCHES_VIEW_ALL,
+    Permission.MATCHES_CONFIRM_ON_BEHALF,
 }
-_OUTREACH = {Permission.MEMBERS_DIRECTORY_VIEW, Permission.OUTREACH_VISIT_REGISTER}
+_OUTREACH = {
+    Permission.MEMBERS_DIRECTORY_VIEW,
+    Permission.OUTREACH_VISIT_REGISTER,
+    Permission.LISTINGS_VIEW_ALL,
+}
 _ADMIN = {
     Permission.NEIGHBOURHOODS_MANAGE,
     Permission.ROLES_MANAGE,

@@ -5,6 +5,7 @@ import it without an application context.
 """
 
 from .areas import AreaIndex, InvalidArea, parse_geojson_area
+from .cells import approx_distance_m, cell_of, cells_within
 from .geocoding import (
     Geocoder,
     GeocodeResult,
@@ -21,7 +22,7 @@ from .postcodes import (
     pc4_of,
     pc4_table,
 )
-from .privacy import blur_point, distance_label
+from .privacy import blur_point, distance_band, distance_label
 
 __all__ = [
     "NL_BOUNDS",
@@ -35,7 +36,11 @@ __all__ = [
     "Pc4Record",
     "Pc4Table",
     "Point",
+    "approx_distance_m",
     "blur_point",
+    "cell_of",
+    "cells_within",
+    "distance_band",
     "distance_label",
     "distance_m",
     "make_geocoder",

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from .points import Point, distance_m, offset_point, unit_floats
 
-__all__ = ["Gettext", "blur_point", "distance_label", "distance_m"]
+__all__ = ["Gettext", "blur_point", "distance_band", "distance_label", "distance_m"]
 
 # Same shape as flask_babel.gettext(string, **variables): format with ``%`` and the kwargs.
 Gettext = Callable[..., str]
@@ -41,6 +41,19 @@ def blur_point(point: Point, *, secret: str, member_key: str, radius_m: int = 40
     u_bearing, u_distance = unit_floats(digest)
     distance = radius_m * (MIN_BLUR_FRACTION + (1.0 - MIN_BLUR_FRACTION) * u_distance)
     return offset_point(point, distance, 360.0 * u_bearing)
+
+
+def distance_band(meters: float) -> int:
+    """The rounded distance as a number: 0 is "< 500 m", 1 "ca. 1 km", n "ca. n km", 26 "> 25
+    km". Lists are ranked by this band, never by metres, so the order of two neighbours at
+    310 m and 480 m tells nothing the label does not."""
+    if meters < 500:
+        return 0
+    if meters < 1500:
+        return 1
+    if meters > 25_000:
+        return 26
+    return math.floor(meters / 1000 + 0.5)
 
 
 def _format(message: str, **variables: object) -> str:

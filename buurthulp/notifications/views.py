@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from buurthulp.auth.guards import current_member, login_required
+from buurthulp.auth.guards import current_member, login_required, public
+from buurthulp.i18n import gettext as _
 from buurthulp.i18n import ngettext
 from buurthulp.inputs import arg_id
 from buurthulp.notifications import services
@@ -42,3 +43,31 @@ def mark_read():
             "success",
         )
     return redirect(url_for("notifications.index"), code=303)
+
+
+@bp.route("/instellingen", methods=["GET", "POST"])
+@login_required
+def settings():
+    """One line per topic: e-mail at once, in the daily digest, or not at all."""
+    member = current_member()
+    if request.method == "POST":
+        for setting in services.settings_of(member):
+            chosen = request.form.get(setting.topic)
+            if chosen is not None and chosen != setting.choice:
+                services.set_choice(member, setting.topic, chosen, actor=member)
+        flash(_("Your settings are saved."), "success")
+        return redirect(url_for("notifications.settings"), code=303)
+    return render_template("notifications/settings.html", settings=services.settings_of(member))
+
+
+@bp.route("/afmelden/<token>", methods=["GET", "POST"])
+@public
+def unsubscribe(token: str):
+    """From a mail, without logging in: one button, no more mail about this topic."""
+    _member, topic = services.read_unsubscribe(token)
+    if request.method == "POST":
+        services.unsubscribe(token)
+        return render_template("notifications/unsubscribed.html", topic=services.topic_label(topic))
+    return render_template(
+        "notifications/unsubscribe.html", topic=services.topic_label(topic), token=token
+    )

@@ -34,6 +34,7 @@ WHAT = {
     "transfer": _l("A transfer you are part of"),
     "staff-list": _l("You in the list of staff"),
     "mail-status": _l("An e-mail to you that could not be delivered"),
+    "match": _l("A match you are part of"),
 }
 
 

@@ -1,0 +1,1 @@
+"""The marketplace's listings: requests (hulpvraag), offers (aanbod) and group activities."""

@@ -1,0 +1,104 @@
+"""The marketplace's API models: listings in and out, cards, suggestions, sign-ups, matches.
+
+What a member may see of another is decided here, once: a listing never carries its
+owner's point or contact details; a match carries them only for its two parties, once
+agreed (`MatchOut.contact`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from buurthulp.listings.services import DESCRIPTION_MAX, PLACE_MAX, TITLE_MAX
+from buurthulp.schemas_base import StrictModel
+
+
+class OwnerOut(BaseModel):
+    id: int
+    display_name: str
+    staff_role: str | None = Field(description="coordinator, outreach or admin, else null")
+
+
+class ListingIn(StrictModel):
+    kind: str = Field(description="request, offer or activity")
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    description: str = Field(default="", max_length=DESCRIPTION_MAX)
+    category: str = Field(max_length=40, description="a category slug, e.g. boodschappen")
+    minutes_estimate: int | None = Field(default=None, ge=1, le=10_000)
+    tags: list[str] = Field(default_factory=list, max_length=10)
+    when_kind: str = Field(default="flexible", description="flexible, date or period")
+    when_from: date | None = None
+    when_until: date | None = None
+    standing: bool = Field(default=False, description="an offer that does not expire")
+    starts_at: AwareDatetime | None = Field(default=None, description="activities: ISO 8601")
+    place_label: str | None = Field(default=None, max_length=PLACE_MAX)
+    capacity: int | None = Field(default=None, ge=1, le=500)
+    recurrence: str | None = Field(default=None, description="weekly or monthly")
+
+
+class ListingOut(BaseModel):
+    id: int
+    kind: str
+    title: str
+    description: str
+    category: str
+    tags: list[str]
+    status: str
+    expired: bool
+    neighbourhood: str
+    distance_label: str | None = Field(description="rounded, from your home; null for your own")
+    minutes_estimate: int | None
+    when_kind: str
+    when_from: date | None
+    when_until: date | None
+    expires_at: datetime | None
+    starts_at: datetime | None
+    place_label: str | None
+    capacity: int | None
+    recurrence: str | None
+    code: str = Field(description="the short code printed on a notice")
+    owner: OwnerOut
+    created_at: datetime
+
+
+class CardOut(BaseModel):
+    id: int
+    kind: str
+    title: str
+    description: str
+    category: str
+    neighbourhood: str
+    distance_label: str
+    owner: OwnerOut
+    minutes_estimate: int | None
+    created_at: datetime
+    expires_at: datetime | None
+    starts_at: datetime | None
+    place_label: str | None
+    reactions: int
+
+
+class CardPage(BaseModel):
+    items: list[CardOut]
+    next_cursor: str | None
+
+
+class SuggestionOut(BaseModel):
+    member: OwnerOut
+    score: int
+    reasons: list[str]
+    distance_label: str
+    listing_id: int | None = Field(description="for an offer: the fitting request")
+
+
+class SuggestionList(BaseModel):
+    items: list[SuggestionOut]
+    next_cursor: str | None = None
+
+
+class SignupOut(BaseModel):
+    status: str = Field(description="confirmed or waiting")
+    position: int | None = Field(default=None, description="place on the waiting list")
+    occurrence: date

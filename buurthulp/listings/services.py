@@ -1,0 +1,474 @@
+"""Listing rules: post, change, pause, reopen, close, extend; who may see and change what.
+
+Every action is one service call and one transaction; the acting member comes in as
+`actor`. A listing that the actor may not know exists is a 404; one they may see but not
+change is a 403.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from buurthulp.auth.models import Member
+from buurthulp.auth.permissions import Actor, may
+from buurthulp.auth.roles import Permission
+from buurthulp.db import transaction
+from buurthulp.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from buurthulp.extensions import db
+from buurthulp.i18n import gettext as _
+from buurthulp.inputs import (
+    clean_choice,
+    clean_date,
+    clean_int,
+    clean_tags,
+    clean_text,
+    is_id,
+)
+from buurthulp.listings.models import (
+    KINDS,
+    RECURRENCES,
+    WHEN_KINDS,
+    Category,
+    CategoryRule,
+    Listing,
+    ListingTag,
+    SkippedDate,
+)
+from buurthulp.listings.taxonomy import SHARED, SHARED_SLUGS
+from buurthulp.models_base import utcnow
+
+LISTING_DAYS = 30
+STILL_ON_DAYS = 91  # a standing offer is asked "still on?" about every three months
+TITLE_MIN, TITLE_MAX = 3, 120
+DESCRIPTION_MAX = 4000
+PLACE_MAX = 120
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a notice
+
+
+def not_found() -> NotFound:
+    return NotFound(_("We could not find this listing. It may have been closed."))
+
+
+# Categories ---------------------------------------------------------------------------------
+
+
+def ensure_shared_categories() -> None:
+    """The shared taxonomy exists (the migration adds it; this mends a bare create_all)."""
+    have = set(db.session.scalars(select(Category.slug).where(Category.neighbourhood_id.is_(None))))
+    for position, (slug, _label) in enumerate(SHARED):
+        if slug not in have:
+            db.session.add(Category(slug=slug, position=position))
+    db.session.flush()
+
+
+def categories_for(neighbourhood_id: int | None) -> list[Category]:
+    """The shared categories, then the neighbourhood's own."""
+    query = select(Category).order_by(Category.neighbourhood_id.is_not(None), Category.position)
+    if neighbourhood_id is None:
+        query = query.where(Category.neighbourhood_id.is_(None))
+    else:
+        query = query.where(
+            (Category.neighbourhood_id.is_(None)) | (Category.neighbourhood_id == neighbourhood_id)
+        )
+    return list(db.session.scalars(query))
+
+
+def category_label(category: Category) -> str:
+    labels = dict(SHARED)
+    if category.shared and category.slug in labels:
+        return str(labels[category.slug])
+    return category.name or category.slug
+
+
+def _category(slug: object, neighbourhood_id: int) -> Category:
+    if not isinstance(slug, str) or not slug:
+        raise InvalidInput(_("Choose what kind of help it is."), field="category")
+    found = db.session.scalar(
+        select(Category).where(
+            Category.slug == slug,
+            (Category.neighbourhood_id.is_(None)) | (Category.neighbourhood_id == neighbourhood_id),
+        )
+    )
+    if found is None and slug in SHARED_SLUGS:
+        ensure_shared_categories()
+        found = db.session.scalar(
+            select(Category).where(Category.slug == slug, Category.neighbourhood_id.is_(None))
+        )
+    if found is None:
+        raise InvalidInput(_("This category is not known."), field="category")
+    return found
+
+
+def trust_needed(listing: Listing) -> str | None:
+    """ "verified" or "vog" when the neighbourhood asks a trusted helper for this category."""
+    return db.session.scalar(
+        select(CategoryRule.trust_needed).where(
+            CategoryRule.neighbourhood_id == listing.neighbourhood_id,
+            CategoryRule.category_id == listing.category_id,
+        )
+    )
+
+
+# Input ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ListingInput:
+    """What a form, the API or the demo hands in; everything is cleaned by the service."""
+
+    kind: object
+    title: object
+    description: object = ""
+    category: object = "anders"
+    tags: object = ()
+    minutes_estimate: object = None
+    when_kind: object = "flexible"
+    when_from: object = None
+    when_until: object = None
+    slots: object = 0
+    standing: object = False
+    helpers_needed: object = 1
+    starts_at: object = None
+    place_label: object = None
+    capacity: object = None
+    recurrence: object = None
+    credits: object = False
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Clean:
+    kind: str
+    title: str
+    description: str
+    tags: list[str]
+    minutes_estimate: int | None
+    when_kind: str
+    when_from: date | None
+    when_until: date | None
+    slots: int
+    standing: bool
+    helpers_needed: int
+    starts_at: datetime | None
+    place_label: str | None
+    capacity: int | None
+    recurrence: str | None
+    credits: bool
+
+
+def _clean(data: ListingInput, *, now: datetime) -> Clean:
+    kind = clean_choice(data.kind, KINDS, field="kind")
+    title = clean_text(
+        data.title,
+        field="title",
+        required=True,
+        min_length=TITLE_MIN,
+        max_length=TITLE_MAX,
+        multiline=False,
+        empty_message=_("Give your listing a short title."),
+    )
+    description = clean_text(data.description, field="description", max_length=DESCRIPTION_MAX)
+    minutes = clean_int(
+        data.minutes_estimate, field="minutes_estimate", minimum=1, maximum=10_000, required=False
+    )
+    when_kind = clean_choice(data.when_kind or "flexible", WHEN_KINDS, field="when_kind")
+    when_from = _date(data.when_from, "when_from")
+    when_until = _date(data.when_until, "when_until")
+    if when_kind == "date" and when_from is None:
+        raise InvalidInput(_("Choose the date."), field="when_from")
+    if when_kind == "period":
+        if when_from is None or when_until is None:
+            raise InvalidInput(_("Choose the first and the last day."), field="when_from")
+        if when_until < when_from:
+            raise InvalidInput(
+                _("The last day must be on or after the first day."), field="when_until"
+            )
+    if when_kind == "flexible":
+        when_from = when_until = None
+    elif when_kind == "date":
+        when_until = None
+    slots = clean_int(data.slots or 0, field="slots", minimum=0, maximum=63)
+    helpers = clean_int(data.helpers_needed or 1, field="helpers_needed", minimum=1, maximum=20)
+    starts_at = place = capacity = recurrence = None
+    if kind == "activity":
+        starts_at = data.starts_at
+        if not isinstance(starts_at, datetime) or starts_at.tzinfo is None:
+            raise InvalidInput(_("Choose the date and time it starts."), field="starts_at")
+        if not clean_date(starts_at.date(), "starts_at") or starts_at < now - timedelta(hours=1):
+            raise InvalidInput(
+                _("Choose a date and time that is still to come."), field="starts_at"
+            )
+        place = clean_text(
+            data.place_label,
+            field="place_label",
+            required=True,
+            max_length=PLACE_MAX,
+            multiline=False,
+            empty_message=_("Say where it is, for example: buurthuis De Klokkenberg."),
+        )
+        capacity = clean_int(data.capacity, field="capacity", minimum=1, maximum=500)
+        if data.recurrence not in (None, ""):
+            recurrence = clean_choice(data.recurrence, RECURRENCES, field="recurrence")
+    return Clean(
+        kind=kind,
+        title=title,
+        description=description,
+        tags=clean_tags(data.tags or []),
+        minutes_estimate=minutes,
+        when_kind=when_kind,
+        when_from=when_from,
+        when_until=when_until,
+        slots=slots or 0,
+        standing=bool(data.standing) and kind == "offer",
+        helpers_needed=helpers or 1,
+        starts_at=starts_at,
+        place_label=place,
+        capacity=capacity,
+        recurrence=recurrence,
+        credits=bool(data.credits) and kind == "activity",
+    )
+
+
+def _date(value: object, field_name: str) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise InvalidInput(_("Give a date."), field=field_name)
+    return clean_date(value, field_name)
+
+
+def _expiry(clean: Clean, now: datetime) -> datetime | None:
+    """When it leaves the feed by itself: 30 days on; an activity after it took place; a
+    standing offer and a repeating activity never (they are asked "still on?" instead)."""
+    if clean.kind == "activity":
+        return None if clean.recurrence else clean.starts_at + timedelta(hours=12)  # type: ignore[operator]
+    if clean.standing:
+        return None
+    return now + timedelta(days=LISTING_DAYS)
+
+
+def _apply(listing: Listing, clean: Clean) -> None:
+    listing.title, listing.description = clean.title, clean.description
+    listing.minutes_estimate = clean.minutes_estimate
+    listing.when_kind, listing.when_from, listing.when_until = (
+        clean.when_kind,
+        clean.when_from,
+        clean.when_until,
+    )
+    listing.slots, listing.helpers_needed = clean.slots, clean.helpers_needed
+    listing.starts_at, listing.place_label = clean.starts_at, clean.place_label
+    listing.capacity, listing.recurrence, listing.credits = (
+        clean.capacity,
+        clean.recurrence,
+        clean.credits,
+    )
+    current = {t.tag: t for t in listing.tags}
+    for tag in set(current) - set(clean.tags):
+        listing.tags.remove(current[tag])
+    for tag in clean.tags:
+        if tag not in current:
+            listing.tags.append(ListingTag(tag=tag))
+
+
+# Posting and changing -----------------------------------------------------------------------
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+
+
+def post_listing(
+    data: ListingInput, *, actor: Member, owner: Member | None = None, now: datetime | None = None
+) -> Listing:
+    """Post a request, offer or activity for `owner` (the actor themself, as a rule)."""
+    now = now or utcnow()
+    owner = owner or actor
+    if owner.id != actor.id:
+        raise NotAllowed(_("You can only post listings for yourself."))
+    if not may(owner, Permission.LISTINGS_POST):
+        raise NotAllowed(_("Your account cannot post listings right now."))
+    if owner.neighbourhood_id is None or owner.public_lat is None or owner.home_cell is None:
+        raise InvalidInput(
+            _("Add your address first: then neighbours nearby can find your listing."),
+            field="title",
+        )
+    clean = _clean(data, now=now)
+    for _attempt in range(3):
+        try:
+            with transaction():
+                category = _category(data.category, owner.neighbourhood_id)
+                listing = Listing(
+                    kind=clean.kind,
+                    owner_id=owner.id,
+                    neighbourhood_id=owner.neighbourhood_id,
+                    category_id=category.id,
+                    status="open",
+                    expires_at=_expiry(clean, now),
+                    lat=owner.public_lat,
+                    lon=owner.public_lon,
+                    cell=owner.home_cell,
+                    code=_new_code(),
+                    created_at=now,
+                    updated_at=now,
+                )
+                _apply(listing, clean)
+                db.session.add(listing)
+                db.session.flush()
+            return listing
+        except IntegrityError:  # a code drawn twice (one in a billion): draw again
+            continue
+    raise Conflict(_("The listing could not be saved. Please try again."))
+
+
+def update_listing(listing_id: object, data: ListingInput, *, actor: Member) -> Listing:
+    """The owner changes what the listing says (not its kind)."""
+    listing = get_listing(listing_id, actor, need="manage")
+    now = utcnow()
+    data.kind = listing.kind
+    clean = _clean(data, now=now)
+    with transaction():
+        listing = db.session.get_one(Listing, listing.id)
+        listing.category_id = _category(data.category, listing.neighbourhood_id).id
+        _apply(listing, clean)
+        if listing.kind == "activity" and listing.recurrence is None:
+            listing.expires_at = _expiry(clean, now)
+        listing.updated_at = now
+    return listing
+
+
+ACTIONS = {
+    # action: (from statuses, to status)
+    "pause": (("open",), "paused"),
+    "reopen": (("paused", "closed", "open"), "open"),
+    "close": (("open", "paused", "matched", "pending"), "closed"),
+}
+
+
+def change_status(
+    listing_id: object, action: str, *, actor: Member, now: datetime | None = None
+) -> Listing:
+    """Pause (out of the feed for a while), reopen, or close a listing."""
+    if action not in ACTIONS:
+        raise InvalidInput(_("This is not something a listing can do."), field="action")
+    listing = get_listing(listing_id, actor, need="manage")
+    now = now or utcnow()
+    allowed, target = ACTIONS[action]
+    with transaction():
+        listing = db.session.get_one(Listing, listing.id, with_for_update=True)
+        if listing.status not in allowed:
+            raise Conflict(_("This listing cannot do that now."))
+        if action == "reopen" and is_expired(listing, now):
+            listing.expires_at = now + timedelta(days=LISTING_DAYS)
+            listing.reminded_week_at = listing.reminded_day_at = None
+        listing.status = target
+        listing.closed_at = now if target == "closed" else None
+        listing.updated_at = now
+    return listing
+
+
+def extend(listing_id: object, *, actor: Member, now: datetime | None = None) -> Listing:
+    """ "30 days longer": from the old end or from now, whichever is later."""
+    listing = get_listing(listing_id, actor, need="manage")
+    now = now or utcnow()
+    with transaction():
+        listing = db.session.get_one(Listing, listing.id, with_for_update=True)
+        if listing.status == "closed":
+            raise Conflict(_("This listing is closed. Reopen it first."))
+        if listing.expires_at is None:
+            listing.still_on_asked_at = None  # "still on": yes
+        else:
+            listing.expires_at = max(listing.expires_at, now) + timedelta(days=LISTING_DAYS)
+            listing.reminded_week_at = listing.reminded_day_at = None
+        listing.updated_at = now
+    return listing
+
+
+def skip_date(listing_id: object, day: object, *, actor: Member) -> Listing:
+    """A repeating activity does not happen on `day`."""
+    listing = get_listing(listing_id, actor, need="manage")
+    if listing.kind != "activity" or listing.recurrence is None:
+        raise Conflict(_("Only a repeating activity can skip a date."))
+    chosen = _date(day, "day")
+    if chosen is None:
+        raise InvalidInput(_("Choose the date to skip."), field="day")
+    try:
+        with transaction():
+            db.session.add(SkippedDate(listing_id=listing.id, day=chosen))
+    except IntegrityError:
+        pass  # already skipped: nothing to do
+    return db.session.get_one(Listing, listing.id, populate_existing=True)
+
+
+# Who may see and change -------------------------------------------------------------------
+
+
+def is_expired(listing: Listing, now: datetime | None = None) -> bool:
+    return listing.expires_at is not None and listing.expires_at <= (now or utcnow())
+
+
+def in_feed(listing: Listing, now: datetime | None = None) -> bool:
+    return listing.status == "open" and not is_expired(listing, now)
+
+
+def blocked_between(a: int, b: int) -> bool:
+    """Hook for the safeguards: members who blocked each other never meet here."""
+    return False
+
+
+def blocked_ids(member_id: int) -> set[int]:
+    """Everyone `member_id` blocked or was blocked by (the safeguards fill this)."""
+    return set()
+
+
+def may_view(listing: Listing, actor: Actor | None) -> bool:
+    if actor is None:
+        return False
+    if listing.owner_id == actor.id:
+        return True
+    if may(actor, Permission.LISTINGS_VIEW_ALL, listing.neighbourhood_id):
+        return True
+    if not isinstance(actor, Member) or not actor.is_active:
+        return False
+    if blocked_between(actor.id, listing.owner_id):
+        return False
+    # A party to a match sees a closed listing through the match page, not here.
+    return listing.status in ("open", "matched")
+
+
+def get_listing(listing_id: object, actor: Actor | None, *, need: str = "view") -> Listing:
+    """Load and authorise: 404 for what the actor may not know exists, 403 for what they
+    may see but not change."""
+    if not is_id(listing_id):
+        raise not_found()
+    listing = db.session.get(Listing, listing_id)
+    if listing is None or not may_view(listing, actor):
+        raise not_found()
+    if need == "manage" and (actor is None or listing.owner_id != actor.id):
+        raise NotAllowed(_("Only the person who posted it can change this listing."))
+    return listing
+
+
+def listing_by_code(code: object, actor: Actor | None) -> Listing:
+    """The listing a printed notice points at (its short code)."""
+    if not isinstance(code, str) or not 4 <= len(code) <= 8:
+        raise not_found()
+    found = db.session.scalar(select(Listing).where(Listing.code == code.strip().upper()))
+    if found is None or not may_view(found, actor):
+        raise not_found()
+    return found
+
+
+def my_listings(owner: Member) -> list[Listing]:
+    """Everything a member posted, open ones first, newest first."""
+    return list(
+        db.session.scalars(
+            select(Listing)
+            .where(Listing.owner_id == owner.id)
+            .order_by((Listing.status == "closed"), Listing.created_at.desc(), Listing.id.desc())
+        )
+    )

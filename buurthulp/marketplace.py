@@ -1,0 +1,151 @@
+"""How the marketplace plugs into the app: blueprints, CLI groups, notification kinds and
+the cards on the home page. (Listings, matches and matching keep their own rules.)"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from flask import Flask, url_for
+from flask.cli import AppGroup
+
+from buurthulp.i18n import gettext as _
+from buurthulp.i18n import lazy_gettext as _l
+
+listings_cli = AppGroup("listings", help="The marketplace: what the clock does.")
+
+
+@listings_cli.command("tick")
+def tick_command() -> None:
+    """Reminders (a listing ends, a match waits, an activity is tomorrow), "still on?"
+    questions, and matches confirmed by themselves after 14 days. Run it every hour."""
+    from buurthulp.listings.clock import tick
+
+    for what, count in tick().items():
+        click.echo(f"{what}: {count}")
+
+
+KINDS = {
+    # kind: (topic, sentence)
+    "matches.reaction": ("reactions", _l("%(by)s reacted to your listing “%(title)s”.")),
+    "matches.invited": ("reactions", _l("%(by)s asks whether you can help: “%(title)s”.")),
+    "matches.invitation_declined": (
+        "reactions",
+        _l("A neighbour cannot help with “%(title)s” this time. You can ask someone else."),
+    ),
+    "matches.agreed": (
+        "matches",
+        _l("Agreed: “%(title)s”. You can now see how to reach each other."),
+    ),
+    "matches.agreed_owner": (
+        "matches",
+        _l("Agreed: “%(title)s”. You can now see how to reach each other."),
+    ),
+    "matches.already_helped": (
+        "matches",
+        _l("“%(title)s” has found its helper. Thank you for offering!"),
+    ),
+    "matches.cancelled": ("matches", _l("“%(title)s” was cancelled: %(reason)s")),
+    "matches.please_confirm": ("matches", _l("Please confirm: “%(title)s” took %(minutes)s.")),
+    "matches.done": ("matches", _l("Confirmed and booked: “%(title)s”, %(minutes)s.")),
+    "matches.disputed": (
+        "matches",
+        _l("The minutes for “%(title)s” are not agreed. A coordinator will look at it."),
+    ),
+    "matches.message": ("messages", _l("%(by)s wrote to you about “%(title)s”.")),
+    "matches.thanked": ("matches", _l("%(by)s left you a note of thanks for “%(title)s”.")),
+    "matches.reminder": (
+        "reminders",
+        _l("“%(title)s” still waits for your confirmation (%(minutes)s)."),
+    ),
+    "listings.ends_in_a_week": ("reminders", _l("Your listing “%(title)s” ends in a week.")),
+    "listings.ends_tomorrow": ("reminders", _l("Your listing “%(title)s” ends tomorrow.")),
+    "listings.still_on": ("reminders", _l("Is your listing “%(title)s” still on?")),
+    "activities.signed_up": ("activities", _l("%(by)s signed up for “%(title)s”.")),
+    "activities.moved_up": (
+        "activities",
+        _l("A seat came free: you can come to “%(title)s” on %(day)s."),
+    ),
+    "activities.message": ("activities", _l("%(by)s about “%(title)s”: %(text)s")),
+    "activities.reminder": ("activities", _l("Tomorrow at %(time)s: “%(title)s”, %(place)s.")),
+}
+
+
+def _home_links(member: Any) -> list[dict[str, str]]:
+    return [
+        {
+            "url": url_for("listings.feed"),
+            "title": _("Help nearby"),
+            "text": _("What neighbours ask and offer, and activities near you."),
+        },
+        {
+            "url": url_for("listings.new", soort="hulpvraag"),
+            "title": _("Ask for help"),
+            "text": _("A lift, shopping, a form: ask a neighbour."),
+        },
+        {
+            "url": url_for("listings.new", soort="aanbod"),
+            "title": _("Offer help"),
+            "text": _("What you like to do for a neighbour."),
+        },
+        {
+            "url": url_for("listings.mine"),
+            "title": _("My help"),
+            "text": _("Your listings, reactions and matches."),
+        },
+    ]
+
+
+def register(app: Flask) -> None:
+    from buurthulp.listings.views import bp as listings_bp
+    from buurthulp.matches.views import bp as matches_bp
+    from buurthulp.notifications.cli import notifications_cli
+    from buurthulp.notifications.services import register_kind
+
+    app.register_blueprint(listings_bp)
+    app.register_blueprint(matches_bp)
+    app.cli.add_command(listings_cli)
+    app.cli.add_command(notifications_cli)
+    for kind, (topic, sentence) in KINDS.items():
+        register_kind(kind, sentence, topic=topic)
+    app.jinja_env.globals.update(
+        kind_name=kind_name, listing_status=listing_status, match_status=match_status
+    )
+    # The marketplace's cards come first on the home page: asking and offering is the point.
+    app.extensions.setdefault("buurthulp_home_links", []).insert(0, _home_links)
+
+
+KIND_NAMES = {
+    "request": _l("Request for help"),
+    "offer": _l("Offer of help"),
+    "activity": _l("Activity"),
+}
+LISTING_STATUS = {
+    "pending": _l("waiting for a check"),
+    "open": _l("open"),
+    "paused": _l("paused"),
+    "matched": _l("helper found"),
+    "closed": _l("closed"),
+}
+MATCH_STATUS = {
+    "invited": _l("asked, waiting for an answer"),
+    "proposed": _l("reacted, waiting for an answer"),
+    "agreed": _l("agreed"),
+    "awaiting_confirmation": _l("done, waiting for confirmation"),
+    "done": _l("confirmed"),
+    "disputed": _l("minutes not agreed: a coordinator looks at it"),
+    "declined": _l("not this time"),
+    "cancelled": _l("cancelled"),
+}
+
+
+def kind_name(kind: str) -> str:
+    return str(KIND_NAMES.get(kind, kind))
+
+
+def listing_status(status: str) -> str:
+    return str(LISTING_STATUS.get(status, status))
+
+
+def match_status(status: str) -> str:
+    return str(MATCH_STATUS.get(status, status))

@@ -1,0 +1,635 @@
+"""Match rules: react, invite, accept, cancel, complete, confirm (the ledger books once),
+dispute, message, thank. Every illegal step is refused with a reason a person can read.
+
+In a match the one who was helped pays the helper: for a request the listing's owner pays,
+for an offer the responder pays. Contact details and the meeting place are shared only
+once both have agreed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select, update
+
+from buurthulp.auth.models import Member
+from buurthulp.auth.permissions import may
+from buurthulp.auth.roles import Permission
+from buurthulp.db import transaction
+from buurthulp.errors import Conflict, LimitExceeded, NotAllowed, NotFound
+from buurthulp.extensions import db
+from buurthulp.i18n import gettext as _
+from buurthulp.inputs import clean_int, clean_text, is_id
+from buurthulp.ledger.services import book_match_payment
+from buurthulp.links import path_for
+from buurthulp.listings.models import Listing
+from buurthulp.listings.services import blocked_between, get_listing, in_feed, trust_needed
+from buurthulp.matches.models import CONTACT_STATUSES, OPEN_STATUSES, Match, Message, ThanksNote
+from buurthulp.models_base import utcnow
+from buurthulp.notifications.services import notify
+
+REACTION_MAX = 1000
+MESSAGE_MAX = 2000
+THANKS_MAX = 500
+REASON_MAX = 500
+CONFIRM_DAYS = 14
+REMINDERS_AFTER = (timedelta(days=3), timedelta(days=7))
+TRUST_ORDER = {"new": 0, "verified": 1, "vog": 2}
+# Agreed and after: these count as "a helper found" for a request.
+TAKEN = ("agreed", "awaiting_confirmation", "disputed", "done")
+
+
+def not_found() -> NotFound:
+    return NotFound(_("We could not find this match."))
+
+
+def payer_and_payee(match: Match) -> tuple[int, int]:
+    """Who pays whom: the helped party pays the helper."""
+    if match.listing.kind == "offer":
+        return match.responder_id, match.owner_id
+    return match.owner_id, match.responder_id
+
+
+def other_party(match: Match, member_id: int) -> int:
+    return match.responder_id if member_id == match.owner_id else match.owner_id
+
+
+def _url(match: Match) -> str:
+    return path_for("matches.show", match_id=match.id)
+
+
+def _tell(member_id: int, kind: str, match: Match, **params: object) -> None:
+    notify(member_id, kind, url=_url(match), title=match.listing.title, **params)
+
+
+def may_help(member: Member, listing: Listing) -> bool:
+    """A category the neighbourhood reserves for trusted helpers only takes trusted ones."""
+    needed = trust_needed(listing)
+    if needed is None:
+        return True
+    return TRUST_ORDER.get(member.trust_level, 0) >= TRUST_ORDER[needed]
+
+
+# Loading ---------------------------------------------------------------------------------------
+
+
+def is_party(match: Match, member_id: int) -> bool:
+    return member_id in (match.owner_id, match.responder_id)
+
+
+def get_match(match_id: object, actor: Member) -> Match:
+    """The match for its two parties and for staff of its neighbourhood; 404 for others."""
+    if not is_id(match_id):
+        raise not_found()
+    match = db.session.get(Match, match_id)
+    if match is None:
+        raise not_found()
+    if is_party(match, actor.id):
+        return match
+    if may(actor, Permission.MATCHES_VIEW_ALL, match.listing.neighbourhood_id):
+        return match
+    raise not_found()
+
+
+def _locked(match_id: int) -> Match:
+    """The match row under lock (PostgreSQL), fresh from the database."""
+    return db.session.get_one(Match, match_id, with_for_update=True, populate_existing=True)
+
+
+def _party(match: Match, actor: Member, message: str) -> None:
+    if not is_party(match, actor.id):
+        raise NotAllowed(message)
+
+
+# Reacting and inviting -----------------------------------------------------------------------
+
+
+def react(listing_id: object, *, actor: Member, message: object) -> Match:
+    """A neighbour reacts to a request or an offer: the match is proposed."""
+    text = clean_text(
+        message,
+        field="message",
+        required=True,
+        max_length=REACTION_MAX,
+        empty_message=_("Write a few words to the neighbour."),
+    )
+    listing = get_listing(listing_id, actor)
+    _check_can_react(listing, actor)
+    with transaction():
+        listing = db.session.get_one(Listing, listing.id, with_for_update=True)
+        if not in_feed(listing):
+            raise Conflict(_("This listing is no longer open for reactions."))
+        existing = db.session.scalar(
+            select(Match).where(Match.listing_id == listing.id, Match.responder_id == actor.id)
+        )
+        if existing is not None and existing.status not in ("cancelled", "declined"):
+            raise Conflict(_("You already reacted to this listing."))
+        if existing is None:
+            match = Match(
+                listing_id=listing.id,
+                owner_id=listing.owner_id,
+                responder_id=actor.id,
+                status="proposed",
+                message=text,
+            )
+            db.session.add(match)
+        else:  # reacting again after a cancelled or declined one
+            match = existing
+            match.status, match.message, match.invited = "proposed", text, False
+            match.cancel_reason = match.cancelled_by_id = None
+            match.updated_at = utcnow()
+        db.session.flush()
+        _tell(listing.owner_id, "matches.reaction", match, by=actor.display_name)
+    return match
+
+
+def _check_can_react(listing: Listing, actor: Member) -> None:
+    if not may(actor, Permission.MATCHES_TAKE_PART):
+        raise NotAllowed(_("Your account cannot react to listings right now."))
+    if listing.owner_id == actor.id:
+        raise Conflict(_("This is your own listing."))
+    if listing.kind == "activity":
+        raise Conflict(_("For an activity you sign up instead."))
+    if not in_feed(listing):
+        raise Conflict(_("This listing is no longer open for reactions."))
+    if blocked_between(actor.id, listing.owner_id):
+        raise NotFound(_("We could not find this listing. It may have been closed."))
+    if listing.kind == "request" and not may_help(actor, listing):
+        raise NotAllowed(
+            _(
+                "For this kind of help the neighbourhood asks for a helper the coordinator "
+                "has met. Ask your coordinator about it."
+            )
+        )
+
+
+def invite(listing_id: object, member_id: object, *, actor: Member, message: object = "") -> Match:
+    """The owner asks a suggested neighbour; they can say yes or no without explaining."""
+    text = clean_text(message, field="message", max_length=REACTION_MAX)
+    listing = get_listing(listing_id, actor, need="manage")
+    if not in_feed(listing):
+        raise Conflict(_("This listing is no longer open."))
+    if not is_id(member_id) or member_id == actor.id:
+        raise NotFound(_("We could not find this member."))
+    invitee = db.session.get(Member, member_id)
+    if invitee is None or invitee.status != "active" or blocked_between(actor.id, invitee.id):
+        raise NotFound(_("We could not find this member."))
+    if listing.kind == "request" and not may_help(invitee, listing):
+        raise NotAllowed(_("This neighbour cannot be asked for this kind of help."))
+    with transaction():
+        existing = db.session.scalar(
+            select(Match).where(Match.listing_id == listing.id, Match.responder_id == invitee.id)
+        )
+        if existing is not None and existing.status not in ("cancelled", "declined"):
+            raise Conflict(_("This neighbour already reacted or was already asked."))
+        match = existing or Match(
+            listing_id=listing.id, owner_id=listing.owner_id, responder_id=invitee.id
+        )
+        match.status, match.invited, match.message = "invited", True, text
+        match.updated_at = utcnow()
+        db.session.add(match)
+        db.session.flush()
+        _tell(invitee.id, "matches.invited", match, by=actor.display_name)
+    return match
+
+
+def answer_invitation(match_id: object, *, yes: bool, actor: Member) -> Match:
+    """The invited neighbour says yes (then it is agreed) or no (no reason asked)."""
+    match = get_match(match_id, actor)
+    if actor.id != match.responder_id:
+        raise NotAllowed(_("Only the neighbour who was asked can answer."))
+    with transaction():
+        match = _locked(match.id)
+        if match.status != "invited":
+            raise Conflict(_("This invitation was already answered or withdrawn."))
+        if yes:
+            _agree(match)
+        else:
+            match.status, match.updated_at = "declined", utcnow()
+            _tell(match.owner_id, "matches.invitation_declined", match)
+    return match
+
+
+# Agreeing ---------------------------------------------------------------------------------
+
+
+def accept(match_id: object, *, actor: Member) -> Match:
+    """The owner accepts a reaction: agreed. A one-helper request then thanks the others."""
+    match = get_match(match_id, actor)
+    if actor.id != match.owner_id:
+        raise NotAllowed(_("Only the person who posted the listing can accept."))
+    with transaction():
+        match = _locked(match.id)
+        if match.status != "proposed":
+            raise Conflict(_("This reaction cannot be accepted now."))
+        _agree(match)
+    return match
+
+
+def _agree(match: Match) -> None:
+    """Agreed, inside the caller's transaction: the listing row is locked, so two accepts
+    for the last place of a request cannot both win."""
+    listing = db.session.get_one(Listing, match.listing_id, with_for_update=True)
+    if listing.status not in ("open", "matched") or not (
+        listing.status == "matched" or in_feed(listing)
+    ):
+        raise Conflict(_("This listing is no longer open."))
+    taken = _taken(listing.id)
+    if listing.kind == "request" and taken >= listing.helpers_needed:
+        raise Conflict(_("This request already has its helper."))
+    now = utcnow()
+    match.status, match.agreed_at, match.updated_at = "agreed", now, now
+    db.session.flush()
+    _tell(match.responder_id, "matches.agreed", match)
+    _tell(match.owner_id, "matches.agreed_owner", match)
+    if listing.kind == "request" and taken + 1 >= listing.helpers_needed:
+        listing.status = "matched"
+        others = db.session.scalars(
+            select(Match).where(
+                Match.listing_id == listing.id,
+                Match.id != match.id,
+                Match.status.in_(("proposed", "invited")),
+            )
+        ).all()
+        for other in others:
+            other.status, other.updated_at = "declined", now
+            _tell(other.responder_id, "matches.already_helped", other)
+
+
+def _taken(listing_id: int) -> int:
+    return int(
+        db.session.scalar(
+            select(func.count(Match.id)).where(
+                Match.listing_id == listing_id, Match.status.in_(TAKEN)
+            )
+        )
+        or 0
+    )
+
+
+def cancel(match_id: object, *, actor: Member, reason: object) -> Match:
+    """Either party stops, with a reason the other reads."""
+    why = clean_text(
+        reason,
+        field="reason",
+        required=True,
+        max_length=REASON_MAX,
+        empty_message=_("Write a few words about why."),
+    )
+    match = get_match(match_id, actor)
+    _party(match, actor, _("Only the two people in this match can cancel it."))
+    with transaction():
+        match = _locked(match.id)
+        if match.status not in ("invited", "proposed", "agreed", "awaiting_confirmation"):
+            raise Conflict(_("This match cannot be cancelled any more."))
+        was_taken = match.status in TAKEN
+        match.status, match.cancel_reason, match.cancelled_by_id = "cancelled", why, actor.id
+        match.updated_at = utcnow()
+        db.session.flush()
+        _tell(other_party(match, actor.id), "matches.cancelled", match, reason=why)
+        listing = db.session.get_one(Listing, match.listing_id, with_for_update=True)
+        if (
+            was_taken
+            and listing.status == "matched"
+            and _taken(listing.id) < listing.helpers_needed
+        ):
+            listing.status = "open"  # the request needs a helper again
+    return match
+
+
+# Done, confirmed, booked -----------------------------------------------------------------
+
+
+def complete(
+    match_id: object, *, actor: Member, minutes: object, now: datetime | None = None
+) -> Match:
+    """Either party says it is done and how long it took; the other confirms."""
+    amount = clean_int(minutes, field="minutes", minimum=1, maximum=10_000)
+    match = get_match(match_id, actor)
+    _party(match, actor, _("Only the two people in this match can mark it done."))
+    now = now or utcnow()
+    with transaction():
+        match = _locked(match.id)
+        if match.status != "agreed":
+            raise Conflict(_("Only an agreed match can be marked done."))
+        match.status, match.minutes = "awaiting_confirmation", amount
+        match.completed_by_id, match.completed_at = actor.id, now
+        match.confirm_due_at = now + timedelta(days=CONFIRM_DAYS)
+        match.reminders_sent, match.updated_at = 0, now
+        db.session.flush()
+        _tell(other_party(match, actor.id), "matches.please_confirm", match, minutes=amount)
+    return match
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What confirming gave: booked, or refused by the payer's lower limit (kindly said)."""
+
+    match: Match
+    booked: bool
+    limit_message: str | None = None
+
+
+def _may_confirm(match: Match, actor: Member) -> Member | None:
+    """None when the actor confirms as the other party; the party when staff act for them."""
+    if is_party(match, actor.id):
+        if actor.id == match.completed_by_id:
+            raise NotAllowed(_("The other person confirms. You marked it done yourself."))
+        return None
+    other = db.session.get_one(Member, other_party(match, match.completed_by_id or 0))
+    if not may(actor, Permission.MATCHES_CONFIRM_ON_BEHALF, match.listing.neighbourhood_id):
+        raise not_found()
+    return other
+
+
+def confirm(match_id: object, *, actor: Member, now: datetime | None = None) -> Confirmation:
+    """The other party (or their coordinator) confirms: done, and the time is booked once."""
+    match = get_match(match_id, actor)
+    now = now or utcnow()
+    with transaction():
+        match = _locked(match.id)
+        if match.status == "done":
+            return Confirmation(match, booked=True)  # a second confirm changes nothing
+        if match.status != "awaiting_confirmation":
+            raise Conflict(_("This match is not waiting for a confirmation."))
+        on_behalf_of = _may_confirm(match, actor)
+        try:
+            _book(match, actor=actor, on_behalf_of=on_behalf_of, now=now)
+        except LimitExceeded as refused:
+            return Confirmation(match, booked=False, limit_message=refused.message)
+    return Confirmation(match, booked=True)
+
+
+def _book(match: Match, *, actor: Member, on_behalf_of: Member | None, now: datetime) -> None:
+    """Book the minutes (exactly once per match) and close the match, in one transaction."""
+    payer_id, payee_id = payer_and_payee(match)
+    payer, payee = db.session.get_one(Member, payer_id), db.session.get_one(Member, payee_id)
+    booking = book_match_payment(
+        match.id,
+        payer,
+        payee,
+        match.minutes,
+        match.listing.category.slug,
+        actor,
+        on_behalf_of=on_behalf_of,
+        description=match.listing.title[:200],
+    )
+    match.status, match.transfer_id = "done", booking.transfer_id
+    match.confirmed_by_id, match.confirmed_at, match.updated_at = actor.id, now, now
+    db.session.flush()
+    for member_id in (match.owner_id, match.responder_id):
+        _tell(member_id, "matches.done", match, minutes=match.minutes)
+
+
+def dispute(match_id: object, *, actor: Member, reason: object) -> Match:
+    """The other party does not agree with the minutes: a coordinator looks at it."""
+    why = clean_text(
+        reason,
+        field="reason",
+        required=True,
+        max_length=REASON_MAX,
+        empty_message=_("Write what is not right, for example how long it really took."),
+    )
+    match = get_match(match_id, actor)
+    _party(match, actor, _("Only the two people in this match can disagree about it."))
+    with transaction():
+        match = _locked(match.id)
+        if match.status != "awaiting_confirmation":
+            raise Conflict(_("Only minutes that wait for a confirmation can be disputed."))
+        if actor.id == match.completed_by_id:
+            raise NotAllowed(_("You gave these minutes yourself. Cancel instead, or wait."))
+        match.status, match.dispute_reason, match.disputed_by_id = "disputed", why, actor.id
+        match.updated_at = utcnow()
+        db.session.flush()
+        _tell(other_party(match, actor.id), "matches.disputed", match)
+    return match
+
+
+def ask_pool(match_id: object, *, actor: Member) -> Match:
+    """The payer's limit refused the booking: they ask the coordinator for a contribution
+    from the solidarity pool (it lands in the coordinator's queue)."""
+    match = get_match(match_id, actor)
+    payer_id, _payee = payer_and_payee(match)
+    if actor.id != payer_id:
+        raise NotAllowed(_("Only the person who pays can ask for this."))
+    with transaction():
+        match = _locked(match.id)
+        if match.status != "awaiting_confirmation":
+            raise Conflict(_("This match is not waiting for a confirmation."))
+        if match.pool_requested_at is None:
+            match.pool_requested_at = utcnow()
+    return match
+
+
+# Messages and thanks ----------------------------------------------------------------------
+
+
+def post_message(match_id: object, *, actor: Member, body: object) -> Message:
+    """A message in the private thread, once both have agreed."""
+    text = clean_text(
+        body,
+        field="body",
+        required=True,
+        max_length=MESSAGE_MAX,
+        empty_message=_("Write your message."),
+    )
+    match = get_match(match_id, actor)
+    _party(match, actor, _("Only the two people in this match can write here."))
+    if match.status not in CONTACT_STATUSES:
+        raise Conflict(_("You can write to each other once you have agreed."))
+    with transaction():
+        message = Message(match_id=match.id, author_id=actor.id, body=text)
+        db.session.add(message)
+        db.session.flush()
+        _tell(other_party(match, actor.id), "matches.message", match, by=actor.display_name)
+    return message
+
+
+def messages_of(match: Match, *, after_id: int | None = None, limit: int = 200) -> list[Message]:
+    """The thread, oldest first (the reader is checked by the caller, `get_match`)."""
+    query = select(Message).where(Message.match_id == match.id).order_by(Message.id).limit(limit)
+    if after_id is not None:
+        query = query.where(Message.id > after_id)
+    return list(db.session.scalars(query))
+
+
+def leave_thanks(match_id: object, *, actor: Member, body: object) -> ThanksNote:
+    """After a match, a short note for the other. One each, no stars."""
+    text = clean_text(
+        body,
+        field="body",
+        required=True,
+        max_length=THANKS_MAX,
+        empty_message=_("Write a few words of thanks."),
+    )
+    match = get_match(match_id, actor)
+    _party(match, actor, _("Only the two people in this match can thank each other here."))
+    if match.status != "done":
+        raise Conflict(_("You can say thank you once the help is confirmed."))
+    with transaction():
+        if db.session.scalar(
+            select(ThanksNote.id).where(
+                ThanksNote.match_id == match.id, ThanksNote.author_id == actor.id
+            )
+        ):
+            raise Conflict(_("You already left a note of thanks."))
+        note = ThanksNote(match_id=match.id, author_id=actor.id, body=text)
+        db.session.add(note)
+        db.session.flush()
+        _tell(other_party(match, actor.id), "matches.thanked", match, by=actor.display_name)
+    return note
+
+
+def thanks_of(match: Match) -> list[ThanksNote]:
+    return list(
+        db.session.scalars(
+            select(ThanksNote).where(ThanksNote.match_id == match.id).order_by(ThanksNote.id)
+        )
+    )
+
+
+# What a party sees of the other ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The other party, as shown once agreed: first name, how to reach them, where."""
+
+    first_name: str
+    email: str | None
+    phone: str | None
+    meeting_place: str | None
+
+
+def contact_for(match: Match, viewer: Member) -> Contact | None:
+    """Only the two parties, only once agreed (and while it lasts)."""
+    if not is_party(match, viewer.id) or match.status not in CONTACT_STATUSES:
+        return None
+    other = db.session.get_one(Member, other_party(match, viewer.id))
+    payer_id, _payee = payer_and_payee(match)
+    helped = db.session.get_one(Member, payer_id)
+    place = None
+    if helped.postcode and helped.house_number:
+        place = f"{helped.postcode[:4]} {helped.postcode[4:]}, {helped.house_number}"
+    return Contact(
+        first_name=(other.display_name or "").split(" ")[0],
+        email=other.email,
+        phone=other.phone,
+        meeting_place=place,
+    )
+
+
+def matches_of(member: Member, *, open_only: bool = False) -> list[Match]:
+    query = (
+        select(Match)
+        .where(or_(Match.owner_id == member.id, Match.responder_id == member.id))
+        .order_by(Match.updated_at.desc(), Match.id.desc())
+    )
+    if open_only:
+        query = query.where(Match.status.in_(OPEN_STATUSES))
+    return list(db.session.scalars(query))
+
+
+def matches_for_listing(listing: Listing) -> list[Match]:
+    return list(
+        db.session.scalars(
+            select(Match).where(Match.listing_id == listing.id).order_by(Match.created_at)
+        )
+    )
+
+
+# The clock: reminders and confirming by itself ------------------------------------------------
+
+
+def needs_coordinator(member_id: int) -> bool:
+    """A payer a coordinator keeps for (or marked vulnerable) is never confirmed for by the
+    clock: the coordinator decides. The safeguards fill this in."""
+    return False
+
+
+def tick(now: datetime | None = None) -> dict[str, int]:
+    """Remind who must confirm (after 3 and 7 days); after 14 days without an answer or a
+    dispute, confirm by itself and tell both. Run from `flask listings tick`."""
+    now = now or utcnow()
+    counts = {"reminded": 0, "confirmed": 0, "refused": 0}
+    due = db.session.scalars(
+        select(Match.id).where(
+            Match.status == "awaiting_confirmation", Match.confirm_due_at.is_not(None)
+        )
+    ).all()
+    for match_id in due:
+        with transaction():
+            match = _locked(match_id)
+            if match.status != "awaiting_confirmation" or match.completed_at is None:
+                continue
+            waited = now - match.completed_at
+            if match.confirm_due_at is not None and now >= match.confirm_due_at:
+                payer_id, _payee = payer_and_payee(match)
+                if needs_coordinator(payer_id):
+                    continue
+                completer = db.session.get_one(Member, match.completed_by_id)
+                try:
+                    with db.session.begin_nested():
+                        _book(match, actor=completer, on_behalf_of=None, now=now)
+                        match.auto_confirmed = True
+                except LimitExceeded:
+                    counts["refused"] += 1
+                    continue
+                counts["confirmed"] += 1
+            elif (
+                match.reminders_sent < len(REMINDERS_AFTER)
+                and waited >= REMINDERS_AFTER[match.reminders_sent]
+            ):
+                match.reminders_sent += 1
+                _tell(
+                    other_party(match, match.completed_by_id or 0),
+                    "matches.reminder",
+                    match,
+                    minutes=match.minutes,
+                )
+                counts["reminded"] += 1
+    return counts
+
+
+def open_match_counts(member_ids: list[int]) -> dict[int, int]:
+    """How many open matches each member is in (fairness: spread the asking)."""
+    if not member_ids:
+        return {}
+    counts: dict[int, int] = {}
+    for column in (Match.owner_id, Match.responder_id):
+        for member_id, n in db.session.execute(
+            select(column, func.count(Match.id))
+            .where(column.in_(member_ids), Match.status.in_(OPEN_STATUSES))
+            .group_by(column)
+        ):
+            counts[member_id] = counts.get(member_id, 0) + int(n)
+    return counts
+
+
+def invitations_since(member_ids: list[int], since: datetime) -> dict[int, int]:
+    """How often each member was asked since `since` (fairness: spread the asking)."""
+    if not member_ids:
+        return {}
+    return {
+        member_id: int(n)
+        for member_id, n in db.session.execute(
+            select(Match.responder_id, func.count(Match.id))
+            .where(
+                Match.responder_id.in_(member_ids),
+                Match.invited.is_(True),
+                Match.created_at >= since,
+            )
+            .group_by(Match.responder_id)
+        )
+    }
+
+
+def withdraw_open_reactions(listing_id: int) -> None:
+    """A closed listing takes no more reactions; open ones are declined (only flushes)."""
+    db.session.execute(
+        update(Match)
+        .where(Match.listing_id == listing_id, Match.status.in_(("proposed", "invited")))
+        .values(status="declined", updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )

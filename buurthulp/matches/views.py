@@ -1,0 +1,201 @@
+"""Match pages at /matches: my matches, and one match with its thread and next step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from buurthulp.auth.guards import current_member, login_required
+from buurthulp.auth.models import Member
+from buurthulp.errors import Conflict
+from buurthulp.i18n import gettext as _
+from buurthulp.inputs import arg_id
+from buurthulp.listings.services import category_label
+from buurthulp.matches import services
+from buurthulp.matches.forms import CancelForm, MessageForm, MinutesForm, ReasonForm, ThanksForm
+from buurthulp.pages import Outcome, handle_form
+from buurthulp.privacy.services import record_staff_view
+
+bp = Blueprint("matches", __name__, url_prefix="/matches")
+
+
+def _me() -> Member:
+    member = current_member()
+    assert member is not None  # the guard saw to it
+    return member
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    return render_template("matches/index.html", matches=services.matches_of(_me()))
+
+
+def _page(match_id: int, **forms: Any) -> dict[str, Any]:
+    member = _me()
+    match = services.get_match(match_id, member)
+    if not services.is_party(match, member.id):
+        # Staff of the neighbourhood may look (a dispute, a question): both are told.
+        record_staff_view(
+            viewer=member, subject_ids=[match.owner_id, match.responder_id], what="match"
+        )
+    payer_id, _payee = services.payer_and_payee(match)
+    return {
+        "match": match,
+        "member": member,
+        "party": services.is_party(match, member.id),
+        "contact": services.contact_for(match, member),
+        "thread": services.messages_of(match),
+        "thanks": services.thanks_of(match),
+        "category": category_label(match.listing.category),
+        "i_pay": payer_id == member.id,
+        "message_form": forms.get("message_form") or MessageForm(),
+        "minutes_form": forms.get("minutes_form") or MinutesForm(),
+        "reason_form": forms.get("reason_form") or ReasonForm(),
+        "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "thanks_form": forms.get("thanks_form") or ThanksForm(),
+        "refused": forms.get("refused"),
+        "after": arg_id(request.args, "na"),
+    }
+
+
+@bp.route("/<int:match_id>")
+@login_required
+def show(match_id: int) -> Any:
+    return render_template("matches/show.html", **_page(match_id))
+
+
+def _simple(match_id: int, action: Any, message: str) -> Any:
+    """A step without a form (one button): a refusal shows above the page."""
+    try:
+        action()
+    except Conflict as exc:
+        flash(exc.message, "error")
+    else:
+        flash(message, "success")
+    return redirect(url_for("matches.show", match_id=match_id), code=303)
+
+
+@bp.route("/<int:match_id>/accepteren", methods=["POST"])
+@login_required
+def accept(match_id: int) -> Any:
+    return _simple(
+        match_id,
+        lambda: services.accept(match_id, actor=_me()),
+        _("You agreed. You can now see how to reach each other."),
+    )
+
+
+@bp.route("/<int:match_id>/ja", methods=["POST"])
+@login_required
+def say_yes(match_id: int) -> Any:
+    return _simple(
+        match_id,
+        lambda: services.answer_invitation(match_id, yes=True, actor=_me()),
+        _("You said yes. You can now see how to reach each other."),
+    )
+
+
+@bp.route("/<int:match_id>/nee", methods=["POST"])
+@login_required
+def say_no(match_id: int) -> Any:
+    return _simple(
+        match_id,
+        lambda: services.answer_invitation(match_id, yes=False, actor=_me()),
+        _("You said no. That is fine: thank you for answering."),
+    )
+
+
+@bp.route("/<int:match_id>/bevestigen", methods=["POST"])
+@login_required
+def confirm(match_id: int) -> Any:
+    try:
+        outcome = services.confirm(match_id, actor=_me())
+    except Conflict as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("matches.show", match_id=match_id), code=303)
+    if not outcome.booked:
+        return render_template(
+            "matches/show.html", **_page(match_id, refused=outcome.limit_message)
+        ), 409
+    flash(_("Thank you! It is confirmed and the time is booked."), "success")
+    return redirect(url_for("matches.show", match_id=match_id), code=303)
+
+
+@bp.route("/<int:match_id>/pot", methods=["POST"])
+@login_required
+def ask_pool(match_id: int) -> Any:
+    return _simple(
+        match_id,
+        lambda: services.ask_pool(match_id, actor=_me()),
+        _("Your question is with the coordinator. They will get back to you."),
+    )
+
+
+def _form_step(match_id: int, form: Any, key: str, action: Any, message: str) -> Any:
+    def act() -> Outcome:
+        action(form)
+        return message, url_for("matches.show", match_id=match_id)
+
+    return handle_form(form, act, "matches/show.html", **_page(match_id, **{key: form}))
+
+
+@bp.route("/<int:match_id>/bericht", methods=["POST"])
+@login_required
+def message(match_id: int) -> Any:
+    return _form_step(
+        match_id,
+        MessageForm(),
+        "message_form",
+        lambda f: services.post_message(match_id, actor=_me(), body=f.body.data),
+        _("Your message is sent."),
+    )
+
+
+@bp.route("/<int:match_id>/klaar", methods=["POST"])
+@login_required
+def complete(match_id: int) -> Any:
+    return _form_step(
+        match_id,
+        MinutesForm(),
+        "minutes_form",
+        lambda f: services.complete(match_id, actor=_me(), minutes=f.minutes.data),
+        _("Thank you! The other person is asked to confirm."),
+    )
+
+
+@bp.route("/<int:match_id>/annuleren", methods=["POST"])
+@login_required
+def cancel(match_id: int) -> Any:
+    return _form_step(
+        match_id,
+        CancelForm(),
+        "cancel_form",
+        lambda f: services.cancel(match_id, actor=_me(), reason=f.cancel_reason.data),
+        _("The match is cancelled. The other person is told."),
+    )
+
+
+@bp.route("/<int:match_id>/niet-akkoord", methods=["POST"])
+@login_required
+def dispute(match_id: int) -> Any:
+    return _form_step(
+        match_id,
+        ReasonForm(),
+        "reason_form",
+        lambda f: services.dispute(match_id, actor=_me(), reason=f.reason.data),
+        _("Thank you. A coordinator will look at it with you both."),
+    )
+
+
+@bp.route("/<int:match_id>/bedanken", methods=["POST"])
+@login_required
+def thank(match_id: int) -> Any:
+    return _form_step(
+        match_id,
+        ThanksForm(),
+        "thanks_form",
+        lambda f: services.leave_thanks(match_id, actor=_me(), body=f.body.data),
+        _("Your note of thanks is sent."),
+    )

@@ -1,0 +1,50 @@
+"""A small marketplace town: one neighbourhood, a few residents, a coordinator, and a
+neighbourhood next door (for the "not yours" cases)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from buurthulp.auth.models import Member
+from buurthulp.neighbourhoods.models import Neighbourhood
+from tests.factories import CENTRUM, OOST
+
+
+@dataclass
+class Street:
+    hood: Neighbourhood
+    other_hood: Neighbourhood
+    anna: Member  # asks for help
+    bert: Member  # helps
+    carla: Member  # another neighbour
+    coord: Member
+    other_coord: Member
+    stranger: Member  # lives in the other neighbourhood
+
+
+@pytest.fixture
+def street(make: Any) -> Street:
+    hood = make.neighbourhood(pc4=CENTRUM)
+    other = make.neighbourhood(pc4=OOST)
+    return Street(
+        hood=hood,
+        other_hood=other,
+        anna=make.resident(hood, name="Anna"),
+        bert=make.resident(hood, name="Bert"),
+        carla=make.resident(hood, name="Carla"),
+        coord=make.coordinator(hood, name="Marieke"),
+        other_coord=make.coordinator(other, name="Youssef"),
+        stranger=make.resident(other, name="Stef"),
+    )
+
+
+@pytest.fixture
+def english(db_session: Any) -> None:
+    from flask import session
+    from flask_babel import refresh
+
+    session["locale"] = "en"
+    refresh()
