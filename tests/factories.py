@@ -69,7 +69,6 @@ class Factories:
     def admin(self, **kw: Any) -> Member:
         return self.member(Role.ADMIN, **kw)
 
-
     def listing(self, owner: Member, kind: str = "request", **fields: Any) -> Any:
         """A listing posted through the real service (activities start in a week)."""
         from datetime import timedelta

@@ -12,6 +12,7 @@ from buurthulp.auth.guards import current_member, login_required, public
 from buurthulp.auth.models import Member
 from buurthulp.geo import Point, approx_distance_m, distance_label
 from buurthulp.i18n import gettext as _
+from buurthulp.i18n import ngettext
 from buurthulp.inputs import arg_int
 from buurthulp.links import absolute_url
 from buurthulp.listings import activities, clock, services
@@ -316,10 +317,10 @@ def attendees(listing_id: int) -> Any:
 
     def act() -> Outcome:
         count = activities.message_attendees(listing.id, actor=member, body=form.body.data)
-        return (
-            _("Your message went to %(n)s people.", n=count),
-            url_for("listings.attendees", listing_id=listing.id),
+        sent = ngettext(
+            "Your message went to %(num)d person.", "Your message went to %(num)d people.", count
         )
+        return sent, url_for("listings.attendees", listing_id=listing.id)
 
     return handle_form(form, act, "listings/attendees.html", listing=listing, people=people)
 

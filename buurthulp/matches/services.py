@@ -93,7 +93,14 @@ def get_match(match_id: object, actor: Member) -> Match:
 
 
 def _locked(match_id: int) -> Match:
-    """The match row under lock (PostgreSQL), fresh from the database."""
+    """The match row under lock (PostgreSQL), fresh from the database.
+
+    The listing's row is locked first, always: two steps on matches of one listing (two
+    accepts, an accept and a cancel) take the locks in the same order and never deadlock.
+    """
+    listing_id = db.session.scalar(select(Match.listing_id).where(Match.id == match_id))
+    if listing_id is not None:
+        db.session.get(Listing, listing_id, with_for_update=True, populate_existing=True)
     return db.session.get_one(Match, match_id, with_for_update=True, populate_existing=True)
 
 

@@ -27,7 +27,11 @@ def _count() -> int:
 
 def test_a_request_is_posted_with_the_owners_blurred_point_only(street: Street, make) -> None:
     listing = make.listing(street.anna, title="Boodschappen op zaterdag", tags="fruit, markt")
-    assert (listing.kind, listing.status, listing.category.slug) == ("request", "open", "boodschappen")
+    assert (listing.kind, listing.status, listing.category.slug) == (
+        "request",
+        "open",
+        "boodschappen",
+    )
     assert (listing.lat, listing.lon) == (street.anna.public_lat, street.anna.public_lon)
     assert (listing.lat, listing.lon) != (street.anna.home_lat, street.anna.home_lon)
     assert listing.cell == street.anna.home_cell
@@ -60,7 +64,10 @@ def test_an_offer_can_stand_without_end_and_an_activity_ends_after_it_happened(
         ({"minutes_estimate": 10_001}, "minutes_estimate"),
         ({"minutes_estimate": "60"}, "minutes_estimate"),
         ({"when_kind": "date"}, "when_from"),
-        ({"when_kind": "period", "when_from": date(2027, 1, 5), "when_until": date(2027, 1, 1)}, "when_until"),
+        (
+            {"when_kind": "period", "when_from": date(2027, 1, 5), "when_until": date(2027, 1, 1)},
+            "when_until",
+        ),
         ({"when_kind": "date", "when_from": date(1, 1, 1)}, "when_from"),
         ({"tags": ["x" * 41]}, "tags"),
         ({"tags": [f"t{n}" for n in range(11)]}, "tags"),
@@ -81,9 +88,15 @@ def test_an_activity_needs_a_time_to_come_a_place_and_seats(street) -> None:
     base = {"kind": "activity", "title": "Samen eten", "category": "koken-en-maaltijden"}
     for extra, field in (
         ({"place_label": "Buurthuis", "capacity": 8}, "starts_at"),
-        ({"starts_at": utcnow() - timedelta(days=2), "place_label": "Buurthuis", "capacity": 8}, "starts_at"),
+        (
+            {"starts_at": utcnow() - timedelta(days=2), "place_label": "Buurthuis", "capacity": 8},
+            "starts_at",
+        ),
         ({"starts_at": utcnow() + timedelta(days=2), "capacity": 8}, "place_label"),
-        ({"starts_at": utcnow() + timedelta(days=2), "place_label": "Buurthuis", "capacity": 0}, "capacity"),
+        (
+            {"starts_at": utcnow() + timedelta(days=2), "place_label": "Buurthuis", "capacity": 0},
+            "capacity",
+        ),
     ):
         with pytest.raises(InvalidInput) as refused:
             services.post_listing(ListingInput(**base, **extra), actor=street.anna)

@@ -217,7 +217,11 @@ def test_reminders_then_confirmed_by_itself_after_fourteen_days(street, make) ->
     match = _agreed(street, make)
     done_at = utcnow()
     matches.complete(match.id, actor=street.bert, minutes=40, now=done_at)
-    assert matches.tick(done_at + timedelta(days=1)) == {"reminded": 0, "confirmed": 0, "refused": 0}
+    assert matches.tick(done_at + timedelta(days=1)) == {
+        "reminded": 0,
+        "confirmed": 0,
+        "refused": 0,
+    }
     assert matches.tick(done_at + timedelta(days=3, hours=1))["reminded"] == 1
     assert matches.tick(done_at + timedelta(days=7, hours=1))["reminded"] == 1
     assert matches.tick(done_at + timedelta(days=8))["reminded"] == 0
@@ -243,7 +247,10 @@ def test_the_match_page_shows_contact_only_to_the_parties_once_agreed(
     other = app.test_client()
     other.post("/inloggen", data={"email": street.carla.email, "password": "correct horse battery"})
     assert other.get(f"/matches/{match.id}").status_code == 404
-    assert client.post(f"/matches/{match.id}/bericht", data={"body": "Tot zaterdag"}).status_code == 303
+    assert (
+        client.post(f"/matches/{match.id}/bericht", data={"body": "Tot zaterdag"}).status_code
+        == 303
+    )
     assert client.post(f"/matches/{match.id}/klaar", data={"minutes": "0"}).status_code == 422
     assert client.post(f"/matches/{match.id}/klaar", data={"minutes": "50"}).status_code == 303
     login(street.anna)
