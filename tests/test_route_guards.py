@@ -305,6 +305,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "api.get_listing": MEMBERS,
     "api.listing_suggestions": OWNER_AND_STAFF,
     "api.list_notifications": MEMBERS,
+    "api.get_profile": MEMBERS,
+    "api.get_settings": MEMBERS,
     "api.get_match": MATCH,
     "api.list_messages": {A: LOGIN, R: 200, RO: 200, CE: 404, CH: 403, OW: 404, AD: 404},
 }

@@ -3,27 +3,19 @@ notifications. Thin: every endpoint calls the same service as the web page."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import request
-from pydantic import BaseModel
 
 from buurthulp.api import registry
 from buurthulp.api.spec import Parameter
 from buurthulp.auth.guards import current_member
 from buurthulp.auth.models import Member
-from buurthulp.errors import Conflict, NotAllowed
 from buurthulp.geo import Point, approx_distance_m, distance_label
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import (
     CURSOR_MAX,
-    InvalidQuery,
-    arg_id,
     arg_int,
-    decode_cursor,
-    encode_cursor,
-    is_id,
 )
 from buurthulp.listings import activities
 from buurthulp.listings import services as listings
@@ -39,32 +31,20 @@ from buurthulp.listings.schemas import (
     SuggestionOut,
 )
 from buurthulp.listings.services import ListingInput
-from buurthulp.matches import services as matches
-from buurthulp.matches.models import CONTACT_STATUSES, Match
-from buurthulp.matches.schemas import (
-    ContactOut,
-    MatchOut,
-    MessageIn,
-    MessageList,
-    MessageOut,
-    MinutesIn,
-    ReactIn,
-)
 from buurthulp.matching import feed as feed_service
 from buurthulp.matching import suggestions as suggestion_service
-from buurthulp.notifications import services as notifications
 
 DEFAULT_LIMIT = feed_service.PAGE_SIZE
 MAX_LIMIT = 100
 
 
-def _me() -> Member:
+def acting_member() -> Member:
     member = current_member()
     assert member is not None  # the registry authenticated the request
     return member
 
 
-def _owner(member: Member) -> OwnerOut:
+def owner_out(member: Member) -> OwnerOut:
     return OwnerOut(id=member.id, display_name=member.display_name, staff_role=member.staff_role)
 
 
@@ -96,7 +76,7 @@ def _listing_out(listing: Listing, viewer: Member) -> ListingOut:
         capacity=listing.capacity,
         recurrence=listing.recurrence,
         code=listing.code,
-        owner=_owner(listing.owner),
+        owner=owner_out(listing.owner),
         created_at=listing.created_at,
     )
 
@@ -123,7 +103,7 @@ FEED_PARAMS = [
     errors=(),
 )
 def list_listings() -> Any:
-    member = _me()
+    member = acting_member()
     page = feed_service.feed(
         member,
         kind=request.args.get("kind") or None,
@@ -168,7 +148,7 @@ def list_listings() -> Any:
     errors=(403,),
 )
 def create_listing(body: ListingIn) -> Any:
-    member = _me()
+    member = acting_member()
     listing = listings.post_listing(ListingInput(**body.model_dump()), actor=member)
     return _listing_out(listing, member), 201
 
@@ -182,7 +162,7 @@ def create_listing(body: ListingIn) -> Any:
     errors=(404,),
 )
 def get_listing(id: int) -> Any:
-    member = _me()
+    member = acting_member()
     return _listing_out(listings.get_listing(id, member), member)
 
 
@@ -195,7 +175,7 @@ def get_listing(id: int) -> Any:
     errors=(403, 404),
 )
 def listing_suggestions(id: int) -> Any:
-    found = suggestion_service.suggestions(id, actor=_me())
+    found = suggestion_service.suggestions(id, actor=acting_member())
     return SuggestionList(
         items=[
             SuggestionOut(
@@ -212,38 +192,6 @@ def listing_suggestions(id: int) -> Any:
     )
 
 
-def _match_out(match: Match, viewer: Member, **extra: Any) -> MatchOut:
-    contact = matches.contact_for(match, viewer)
-    return MatchOut(
-        id=match.id,
-        listing_id=match.listing_id,
-        listing_title=match.listing.title,
-        status=match.status,
-        owner=_owner(match.owner),
-        responder=_owner(match.responder),
-        message=match.message,
-        minutes=match.minutes,
-        transfer_id=match.transfer_id,
-        contact=ContactOut(**vars(contact)) if contact else None,
-        created_at=match.created_at,
-        updated_at=match.updated_at,
-        **extra,
-    )
-
-
-@registry.operation(
-    "/listings/<int:id>/matches",
-    "POST",
-    summary="React to a listing with a message: a proposed match",
-    tag="matches",
-    body=ReactIn,
-    responses={201: ("The match, proposed", MatchOut)},
-)
-def react(id: int, body: ReactIn) -> Any:
-    member = _me()
-    return _match_out(matches.react(id, actor=member, message=body.message), member), 201
-
-
 @registry.operation(
     "/listings/<int:id>/signups",
     "POST",
@@ -252,7 +200,7 @@ def react(id: int, body: ReactIn) -> Any:
     responses={201: ("Signed up", SignupOut)},
 )
 def sign_up(id: int) -> Any:
-    place = activities.sign_up(id, actor=_me())
+    place = activities.sign_up(id, actor=acting_member())
     return SignupOut(status=place.status, position=place.position, occurrence=place.occurrence), 201
 
 
@@ -264,139 +212,5 @@ def sign_up(id: int) -> Any:
     responses={204: ("Signed off", None)},
 )
 def cancel_signup(id: int) -> Any:
-    activities.cancel_signup(id, actor=_me())
+    activities.cancel_signup(id, actor=acting_member())
     return "", 204
-
-
-@registry.operation(
-    "/matches/<int:id>",
-    "GET",
-    summary="A match; contact details only for its parties, once agreed",
-    tag="matches",
-    responses={200: ("The match", MatchOut)},
-    errors=(404,),
-)
-def get_match(id: int) -> Any:
-    member = _me()
-    return _match_out(matches.get_match(id, member), member)
-
-
-MESSAGE_PARAMS = [Parameter("after", "query", {"type": "integer", "minimum": 1})]
-
-
-@registry.operation(
-    "/matches/<int:id>/messages",
-    "GET",
-    summary="The private thread (its two parties, once agreed), oldest first",
-    tag="matches",
-    parameters=MESSAGE_PARAMS,
-    responses={200: ("Messages", MessageList)},
-    errors=(403, 404, 409),
-)
-def list_messages(id: int) -> Any:
-    member = _me()
-    match = matches.get_match(id, member)
-    if not matches.is_party(match, member.id):
-        raise NotAllowed(_("Only the two people in this match read its messages."))
-    if match.status not in CONTACT_STATUSES:
-        raise Conflict(_("You can write to each other once you have agreed."))
-    items = matches.messages_of(match, after_id=arg_id(request.args, "after"))
-    return MessageList(
-        items=[
-            MessageOut(id=m.id, author_id=m.author_id, body=m.body, created_at=m.created_at)
-            for m in items
-        ]
-    )
-
-
-@registry.operation(
-    "/matches/<int:id>/messages",
-    "POST",
-    summary="Write in the private thread",
-    tag="matches",
-    body=MessageIn,
-    responses={201: ("Sent", MessageOut)},
-)
-def post_message(id: int, body: MessageIn) -> Any:
-    message = matches.post_message(id, actor=_me(), body=body.body)
-    return MessageOut(
-        id=message.id, author_id=message.author_id, body=message.body, created_at=message.created_at
-    ), 201
-
-
-def _step(view: str, summary: str, body: type[BaseModel] | None = None) -> Any:
-    """Register a state change of a match (accept, complete, confirm ...)."""
-
-    def decorate(action: Any) -> Any:
-        return registry.operation(
-            f"/matches/<int:id>/{view}",
-            "POST",
-            summary=summary,
-            tag="matches",
-            body=body,
-            responses={200: ("The match after this step", MatchOut)},
-        )(action)
-
-    return decorate
-
-
-@_step("accept", "The listing's owner accepts the reaction: agreed")
-def accept_match(id: int) -> Any:
-    member = _me()
-    return _match_out(matches.accept(id, actor=member), member)
-
-
-@_step("complete", "Either party: done, with the minutes it took", MinutesIn)
-def complete_match(id: int, body: MinutesIn) -> Any:
-    member = _me()
-    return _match_out(matches.complete(id, actor=member, minutes=body.minutes), member)
-
-
-@_step("confirm", "The other party (or a coordinator for them) confirms: booked exactly once")
-def confirm_match(id: int) -> Any:
-    member = _me()
-    outcome = matches.confirm(id, actor=member)
-    return _match_out(
-        outcome.match, member, booked=outcome.booked, limit_message=outcome.limit_message
-    )
-
-
-class NotificationOut(BaseModel):
-    id: int
-    text: str
-    url: str | None
-    created_at: datetime
-    read: bool
-
-
-class NotificationPage(BaseModel):
-    items: list[NotificationOut]
-    next_cursor: str | None
-
-
-@registry.operation(
-    "/notifications",
-    "GET",
-    summary="My notifications, newest first",
-    tag="notifications",
-    parameters=[Parameter("cursor", "query", {"type": "string", "maxLength": CURSOR_MAX})],
-    responses={200: ("A page of notifications", NotificationPage)},
-    errors=(),
-)
-def list_notifications() -> Any:
-    cursor = decode_cursor(request.args.get("cursor"), ("before",))
-    before = cursor["before"] if cursor else None
-    if before is not None and not is_id(before):
-        raise InvalidQuery(
-            _("This cursor is not valid. Start again without one."), code="bad_cursor"
-        )
-    limit = notifications.PAGE_SIZE
-    found = notifications.notifications_for(_me(), before_id=before or None, limit=limit + 1)
-    next_cursor = encode_cursor({"before": found[limit - 1].id}) if len(found) > limit else None
-    return NotificationPage(
-        items=[
-            NotificationOut(id=n.id, text=n.text, url=n.url, created_at=n.created_at, read=n.read)
-            for n in found[:limit]
-        ],
-        next_cursor=next_cursor,
-    )

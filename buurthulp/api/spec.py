@@ -7,6 +7,7 @@ and records everything the OpenAPI document at `/api/v1/openapi.json` says about
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -143,7 +144,9 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
         # No database text column can hold U+0000 (PostgreSQL refuses it): a 422, not a 500.
         raise refuse_control_characters(where)
     try:
-        return model.model_validate(data)
+        # Validated as JSON: strict types still (no "5" for 5), and dates as ISO 8601
+        # strings, the only way JSON can carry them (strict Python mode refuses strings).
+        return model.model_validate_json(json.dumps(data))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ())) or "body"

@@ -225,17 +225,40 @@ def _move_up(listing: Listing, day: date) -> None:
         )
 
 
-def my_places(listing: Listing, member: Member) -> list[Place]:
+def my_places(listing: Listing, member: Member, now: datetime | None = None) -> list[Place]:
+    """The member's seats and waiting places from today on."""
+    today = _local(now or utcnow()).date()
     signups = db.session.scalars(
         select(Signup)
         .where(
             Signup.listing_id == listing.id,
             Signup.member_id == member.id,
             Signup.status != "cancelled",
+            Signup.occurrence >= today,
         )
         .order_by(Signup.occurrence)
     )
     return [Place(s.status, position_of(s), s.occurrence) for s in signups]
+
+
+def took_part(listing: Listing, member: Member, now: datetime | None = None) -> bool:
+    """Had a seat on a date that has begun: may thank the organiser, if they asked for it.
+
+    An activity gives no time credits by itself; when the organiser asks for them, each
+    participant thanks with the ordinary thank-you transfer (one write path, their choice
+    of minutes), so nobody pays for a coffee morning they did not attend."""
+    moment = now or utcnow()
+    if not listing.credits or listing.owner_id == member.id:
+        return False
+    days = db.session.scalars(
+        select(Signup.occurrence).where(
+            Signup.listing_id == listing.id,
+            Signup.member_id == member.id,
+            Signup.status == "confirmed",
+            Signup.occurrence <= _local(moment).date(),
+        )
+    )
+    return any(starts_on(listing, day) <= moment for day in days)
 
 
 @dataclass(frozen=True)

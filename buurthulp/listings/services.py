@@ -20,6 +20,7 @@ from buurthulp.auth.roles import Permission
 from buurthulp.db import transaction
 from buurthulp.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from buurthulp.extensions import db
+from buurthulp.i18n import LOCAL_TZ
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import (
     clean_choice,
@@ -47,6 +48,7 @@ STILL_ON_DAYS = 91  # a standing offer is asked "still on?" about every three mo
 TITLE_MIN, TITLE_MAX = 3, 120
 DESCRIPTION_MAX = 4000
 PLACE_MAX = 120
+HORIZON_DAYS = 2 * 365
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a notice
 
 
@@ -192,6 +194,12 @@ def _clean(data: ListingInput, *, now: datetime) -> Clean:
         when_from = when_until = None
     elif when_kind == "date":
         when_until = None
+    today = now.astimezone(LOCAL_TZ).date()
+    last = when_until or when_from
+    if last is not None and last < today:
+        raise InvalidInput(_("Choose a day that is still to come."), field="when_from")
+    for day, name in ((when_from, "when_from"), (when_until, "when_until")):
+        _within_horizon(day, name, today)
     slots = clean_int(data.slots or 0, field="slots", minimum=0, maximum=63)
     helpers = clean_int(data.helpers_needed or 1, field="helpers_needed", minimum=1, maximum=20)
     starts_at = place = capacity = recurrence = None
@@ -203,6 +211,7 @@ def _clean(data: ListingInput, *, now: datetime) -> Clean:
             raise InvalidInput(
                 _("Choose a date and time that is still to come."), field="starts_at"
             )
+        _within_horizon(starts_at.astimezone(LOCAL_TZ).date(), "starts_at", today)
         place = clean_text(
             data.place_label,
             field="place_label",
@@ -232,6 +241,12 @@ def _clean(data: ListingInput, *, now: datetime) -> Clean:
         recurrence=recurrence,
         credits=bool(data.credits) and kind == "activity",
     )
+
+
+def _within_horizon(day: date | None, field_name: str, today: date) -> None:
+    """Neighbours plan weeks ahead, not decades: a date years away is a typing slip."""
+    if day is not None and day > today + timedelta(days=HORIZON_DAYS):
+        raise InvalidInput(_("Choose a date within the next two years."), field=field_name)
 
 
 def _date(value: object, field_name: str) -> date | None:

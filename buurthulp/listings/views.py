@@ -196,6 +196,7 @@ def show(listing_id: int) -> Any:
         context.update(
             dates=activities.occurrences(listing, count=5),
             places=activities.my_places(listing, member),
+            took_part=activities.took_part(listing, member),
             skip_form=SkipForm(),
             broadcast_form=BroadcastForm(),
         )

@@ -58,3 +58,26 @@ class MessageOut(BaseModel):
 class MessageList(BaseModel):
     items: list[MessageOut]
     next_cursor: str | None = None
+
+
+class InviteIn(StrictModel):
+    member_id: int = Field(ge=1, le=2**31 - 1)
+    message: str = Field(default="", max_length=1000)
+
+
+class AnswerIn(StrictModel):
+    yes: bool
+
+
+class ReasonIn(StrictModel):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class ThanksIn(StrictModel):
+    body: str = Field(min_length=1, max_length=500)
+
+
+class ThanksOut(BaseModel):
+    id: int
+    author_id: int
+    body: str

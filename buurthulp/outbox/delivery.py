@@ -17,7 +17,9 @@ log = logging.getLogger(__name__)
 MAILBOX = "buurthulp_mailbox"
 
 
-def build_message(*, to: str, subject: str, body: str, message_id: int) -> EmailMessage:
+def build_message(
+    *, to: str, subject: str, body: str, message_id: int, headers: dict[str, str] | None = None
+) -> EmailMessage:
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["BUURTHULP_MAIL_FROM"]
@@ -26,6 +28,8 @@ def build_message(*, to: str, subject: str, body: str, message_id: int) -> Email
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(idstring=f"outbox-{message_id}", domain=_domain())
     message["X-Buurthulp-Outbox-Id"] = str(message_id)
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
     return message
 
@@ -36,9 +40,13 @@ def _domain() -> str:
     return base.split("://", 1)[-1].split("/", 1)[0].split(":")[0] or "localhost"
 
 
-def deliver(*, to: str, subject: str, body: str, message_id: int) -> None:
+def deliver(
+    *, to: str, subject: str, body: str, message_id: int, headers: dict[str, str] | None = None
+) -> None:
     backend = current_app.config["BUURTHULP_MAIL_BACKEND"]
-    message = build_message(to=to, subject=subject, body=body, message_id=message_id)
+    message = build_message(
+        to=to, subject=subject, body=body, message_id=message_id, headers=headers
+    )
     if backend == "console":
         log.warning("mail #%s to %s: %s\n%s", message_id, to, subject, body)
     elif backend == "memory":

@@ -94,6 +94,18 @@ def queue_mail(
     return row
 
 
+def unsubscribe_headers(row: OutboxMessage) -> dict[str, str]:
+    """RFC 8058: a mail program offers "unsubscribe" itself and POSTs to the signed link,
+    one click, no login. Only for mails that carry an unsubscribe link."""
+    links = json.loads(row.links) if row.links else {}
+    spec = links.get("unsubscribe")
+    if spec is None:
+        return {}
+    kind, params = spec
+    url = _MINTERS[kind](row.member_id, params)
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 def render(row: OutboxMessage) -> str:
     """The body as it is sent: every link marker replaced by a freshly minted link."""
     links = json.loads(row.links) if row.links else {}
@@ -190,9 +202,11 @@ def _deliver(claimed: Claim, report: SendReport, now: datetime) -> None:
         return  # another sender's lease expired into ours: theirs to finish
     to, subject, attempts = row.to, row.subject, row.attempts
     try:
-        body = render(row)
+        body, headers = render(row), unsubscribe_headers(row)
         db.session.rollback()  # no transaction stays open while we talk to the mail server
-        delivery.deliver(to=to, subject=subject, body=body, message_id=claimed.id)
+        delivery.deliver(
+            to=to, subject=subject, body=body, message_id=claimed.id, headers=headers
+        )
     except Exception as exc:  # any refusal: keep the row, try again later
         db.session.rollback()
         error = f"{type(exc).__name__}: {exc}"[:500]

@@ -69,6 +69,15 @@ def test_an_offer_can_stand_without_end_and_an_activity_ends_after_it_happened(
             "when_until",
         ),
         ({"when_kind": "date", "when_from": date(1, 1, 1)}, "when_from"),
+        ({"when_kind": "date", "when_from": date.today() - timedelta(days=2)}, "when_from"),
+        (
+            {
+                "when_kind": "period",
+                "when_from": date.today(),
+                "when_until": date.today() + timedelta(days=800),
+            },
+            "when_until",
+        ),
         ({"tags": ["x" * 41]}, "tags"),
         ({"tags": [f"t{n}" for n in range(11)]}, "tags"),
         ({"title": "Hulp\x00nodig"}, "title"),

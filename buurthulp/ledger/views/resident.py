@@ -196,6 +196,10 @@ def give_view(kind: str, payer: Member, actor: Member, back_url: str) -> Any:
     if kind == "thanks":
         recipients = services.recipients_for(payer, viewer=actor)
         form.to_member_id.choices = [(0, _("Choose a neighbour")), *recipients]
+        # "Thank the organiser" on an activity links here with the organiser chosen.
+        wanted = arg_id(request.args, "aan")
+        if not form.is_submitted() and any(wanted == value for value, _label in recipients):
+            form.to_member_id.data = wanted
     form.fresh_key()
 
     def act() -> Outcome:
