@@ -204,9 +204,7 @@ def _deliver(claimed: Claim, report: SendReport, now: datetime) -> None:
     try:
         body, headers = render(row), unsubscribe_headers(row)
         db.session.rollback()  # no transaction stays open while we talk to the mail server
-        delivery.deliver(
-            to=to, subject=subject, body=body, message_id=claimed.id, headers=headers
-        )
+        delivery.deliver(to=to, subject=subject, body=body, message_id=claimed.id, headers=headers)
     except Exception as exc:  # any refusal: keep the row, try again later
         db.session.rollback()
         error = f"{type(exc).__name__}: {exc}"[:500]

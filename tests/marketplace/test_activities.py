@@ -172,9 +172,7 @@ def test_the_organiser_sees_who_comes_and_writes_to_them_all(street, make) -> No
         activities.attendees(coffee, actor=street.other_coord)
 
 
-def test_time_credits_only_when_the_organiser_asks_and_only_after_taking_part(
-    street, make
-) -> None:
+def test_time_credits_only_when_the_organiser_asks_and_only_after_taking_part(street, make) -> None:
     plain = make.listing(street.anna, "activity", title="Koffieochtend")
     paid = make.listing(street.anna, "activity", title="Computercafé", credits=True)
     for listing in (plain, paid):

@@ -67,14 +67,23 @@ def test_posting_each_kind_gives_201_and_the_listing_without_any_exact_place(api
     )
     assert request.status_code == 201
     body = request.get_json()
-    assert (body["kind"], body["status"], body["owner"]["id"]) == ("request", "open", street.anna.id)
+    assert (body["kind"], body["status"], body["owner"]["id"]) == (
+        "request",
+        "open",
+        street.anna.id,
+    )
     assert set(body["owner"]) == {"id", "display_name", "staff_role"}
     activity = api(street.anna).post("/listings", json=ACTIVITY)
     assert activity.status_code == 201, activity.get_data()
     assert activity.get_json()["capacity"] == 12
     offer = api(street.bert).post(
         "/listings",
-        json={"kind": "offer", "title": "Ik help met de tuin", "category": "tuin", "standing": True},
+        json={
+            "kind": "offer",
+            "title": "Ik help met de tuin",
+            "category": "tuin",
+            "standing": True,
+        },
     )
     assert offer.status_code == 201 and offer.get_json()["expires_at"] is None
 
@@ -198,7 +207,9 @@ def test_a_reaction_to_ones_own_or_a_closed_listing_is_refused(api, street, make
 
 
 def test_an_invitation_answered_no_and_a_dispute_through_the_api(api, street, make) -> None:
-    listing = make.listing(street.anna, title="Hulp bij het formulier", category="administratie-en-formulieren")
+    listing = make.listing(
+        street.anna, title="Hulp bij het formulier", category="administratie-en-formulieren"
+    )
     invited = api(street.anna).post(
         f"/listings/{listing.id}/invitations", json={"member_id": street.bert.id}
     )

@@ -83,9 +83,12 @@ def test_a_member_without_an_e_mail_address_is_never_mailed(street, make, mailbo
     matches.react(listing.id, actor=street.carla, message="Ik ook")
     digest.send_digests()  # the neighbours get theirs
     assert mailbox and all(m["To"] for m in mailbox)
-    assert db.session.scalars(
-        select(OutboxMessage.id).where(OutboxMessage.member_id == street.anna.id)
-    ).all() == []
+    assert (
+        db.session.scalars(
+            select(OutboxMessage.id).where(OutboxMessage.member_id == street.anna.id)
+        ).all()
+        == []
+    )
 
 
 # The bell, the list, the settings page ----------------------------------------------------
