@@ -29,6 +29,8 @@ DEFAULT_PASSWORD = "buurthulp-demo"
 DOMAIN = "demo.buurthulp.nl"
 RESIDENTS = 240
 SEED = 6511
+#: app.extensions key: features append `step(rng)` to add life to the demo town.
+DEMO_STEPS = "buurthulp_demo_steps"
 
 NEIGHBOURHOODS: list[tuple[str, list[str], str]] = [
     ("Centrum", ["6511", "6512"], "Binnenstad en Benedenstad."),
@@ -144,10 +146,13 @@ def build_demo_town(password: str, *, residents: int = RESIDENTS) -> list[Login]
 
 
 def _demo_activity(rng: random.Random) -> None:
-    """Some history in the time bank, when the ledger offers a way to add it."""
-    hook = current_app.extensions.get("buurthulp_demo_activity")
-    if hook is not None:
-        hook(rng)
+    """Life in the town, added by each feature that offers it (the time bank's history,
+    the marketplace), in the order they registered. Only in-app notifications: no mail."""
+    from buurthulp.notifications.services import in_app_only
+
+    with in_app_only():
+        for step in current_app.extensions.get(DEMO_STEPS, []):
+            step(rng)
 
 
 @click.command("demo")

@@ -96,6 +96,12 @@ def _home_links(member: Any) -> list[dict[str, str]]:
     ]
 
 
+def _demo_marketplace(rng: Any) -> None:
+    from buurthulp.marketplace_demo import add_demo_marketplace
+
+    add_demo_marketplace(rng)
+
+
 def register(app: Flask) -> None:
     from buurthulp.listings.views import bp as listings_bp
     from buurthulp.matches.views import bp as matches_bp
@@ -111,6 +117,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         kind_name=kind_name, listing_status=listing_status, match_status=match_status
     )
+    app.extensions.setdefault("buurthulp_demo_steps", []).append(_demo_marketplace)
     # The marketplace's cards come first on the home page: asking and offering is the point.
     app.extensions.setdefault("buurthulp_home_links", []).insert(0, _home_links)
 

@@ -48,3 +48,45 @@ def test_the_demo_town_has_neighbourhoods_staff_and_residents(db_session):
     assert verify() == []
     # The printed logins work with the chosen password.
     assert authenticate(logins[0].email, "demo-password-123").email == logins[0].email
+    _assert_a_living_marketplace_and_no_mail()
+
+
+def _assert_a_living_marketplace_and_no_mail() -> None:
+    from buurthulp.listings.models import Listing, Signup
+    from buurthulp.matches.models import Match, Message
+    from buurthulp.notifications.services import unread_count
+    from buurthulp.outbox.models import OutboxMessage
+
+    open_by_kind = dict(
+        db.session.execute(
+            select(Listing.kind, func.count(Listing.id))
+            .where(Listing.status == "open")
+            .group_by(Listing.kind)
+        ).all()
+    )
+    assert open_by_kind["request"] >= 100 and open_by_kind["offer"] >= 60
+    assert open_by_kind["activity"] >= len(NEIGHBOURHOODS) * 3
+    categories = db.session.scalars(select(Listing.category_id).distinct()).all()
+    assert len(categories) == 10
+    states = set(db.session.scalars(select(Match.status).distinct()))
+    assert states >= {
+        "proposed",
+        "agreed",
+        "awaiting_confirmation",
+        "done",
+        "cancelled",
+        "disputed",
+    }
+    done = db.session.scalars(select(Match).where(Match.status == "done")).all()
+    assert done and all(m.transfer_id is not None for m in done)
+    assert db.session.scalar(select(func.count(Message.id))) >= 40
+    assert db.session.scalar(select(func.count(Signup.id)).where(Signup.status == "waiting")) > 0
+    assert verify() == []
+    # bewoner001 has something to do, and nobody got a mail about the made-up past.
+    me = db.session.scalar(select(Member).where(Member.email == f"bewoner001@{DOMAIN}"))
+    assert unread_count(me) >= 4
+    mine = db.session.scalars(
+        select(Match.status).where((Match.owner_id == me.id) | (Match.responder_id == me.id))
+    ).all()
+    assert {"proposed", "agreed", "awaiting_confirmation", "done"} <= set(mine)
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == 0

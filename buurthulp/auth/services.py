@@ -325,6 +325,10 @@ def assign_role(
             db.session.flush()
     except IntegrityError:
         raise Conflict(_("This member already has that role.")) from None
+    # The member's loaded roles would otherwise miss this one until the next commit (a
+    # demo town built in one transaction refused a coordinator in their second area).
+    if member in db.session:
+        db.session.expire(member, ["roles"])
     return assignment
 
 

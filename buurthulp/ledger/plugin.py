@@ -106,4 +106,4 @@ def register(app: Flask) -> None:
     signals.member_moved.connect(_on_member_moved, weak=False)
     app.context_processor(_ledger_header)
     app.extensions.setdefault("buurthulp_home_links", []).append(_home_links)
-    app.extensions["buurthulp_demo_activity"] = _demo_activity
+    app.extensions.setdefault("buurthulp_demo_steps", []).append(_demo_activity)

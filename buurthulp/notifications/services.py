@@ -11,7 +11,9 @@ without an e-mail address (residents a coordinator keeps for) are never mailed.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -64,6 +66,20 @@ _FORMATS: dict[str, Callable[[object], str]] = {
 _FORMATS["day"] = lambda v: day(date.fromisoformat(str(v)), "long")
 
 
+_QUIET: ContextVar[bool] = ContextVar("buurthulp_notifications_quiet", default=False)
+
+
+@contextmanager
+def in_app_only() -> Iterator[None]:
+    """Notifications show in the app but no mail goes out (the demo town's made-up past:
+    nobody should get three hundred mails about things that never happened)."""
+    token = _QUIET.set(True)
+    try:
+        yield
+    finally:
+        _QUIET.reset(token)
+
+
 def register_kind(kind: str, sentence: object, *, topic: str = "account") -> None:
     """A feature's notification: `sentence` is a lazy gettext string with %(name)s fields."""
     if topic not in TOPICS:
@@ -102,7 +118,7 @@ def notify(
     if kind not in _KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     topic = _KINDS[kind].topic
-    choice = choice_of(member_id, topic)
+    choice = "off" if _QUIET.get() else choice_of(member_id, topic)
     notification = Notification(
         member_id=member_id,
         kind=kind,
