@@ -53,7 +53,8 @@ def settings():
     member = current_member()
     if request.method == "POST":
         for setting in services.settings_of(member):
-            chosen = request.form.get(setting.topic)
+            # "topic-…": a field named "matches" would hide the form's own matches().
+            chosen = request.form.get(f"topic-{setting.topic}")
             if chosen is not None and chosen != setting.choice:
                 services.set_choice(member, setting.topic, chosen, actor=member)
         flash(_("Your settings are saved."), "success")

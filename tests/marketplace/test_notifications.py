@@ -110,13 +110,15 @@ def test_the_settings_page_keeps_one_line_per_topic(client, login, street) -> No
     login(street.anna)
     page = client.get("/notificaties/instellingen").get_data(as_text=True)
     for topic in notifications.TOPICS:
-        assert f'name="{topic}"' in page
-    response = client.post("/notificaties/instellingen", data={"messages": "off", "nearby": "off"})
+        assert f'name="topic-{topic}"' in page
+    response = client.post(
+        "/notificaties/instellingen", data={"topic-messages": "off", "topic-nearby": "off"}
+    )
     assert response.status_code == 303
     assert notifications.choice_of(street.anna.id, "messages") == "off"
     assert notifications.choice_of(street.anna.id, "nearby") == "off"
     assert notifications.choice_of(street.anna.id, "matches") == "instant"
-    bad = client.post("/notificaties/instellingen", data={"messages": "sometimes"})
+    bad = client.post("/notificaties/instellingen", data={"topic-messages": "sometimes"})
     assert bad.status_code == 422
     assert notifications.choice_of(street.anna.id, "messages") == "off"
 
