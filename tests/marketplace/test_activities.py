@@ -88,7 +88,9 @@ def test_a_sign_up_that_cannot_be_is_refused_and_saves_nothing(street, make, cas
     elif case == "request":
         listing_id = make.listing(street.anna, title="Boodschappen").id
     elif case == "bad date":
-        kwargs, error = {"day": (walk.starts_at + timedelta(days=1)).date()}, InvalidInput
+        # The day after the only date, counted in Amsterdam as the dates are.
+        day_after = activities.occurrences(walk)[0] + timedelta(days=1)
+        kwargs, error = {"day": day_after}, InvalidInput
     elif case == "past":
         kwargs, error = {"now": walk.starts_at + timedelta(days=1)}, InvalidInput
     with pytest.raises(error):
