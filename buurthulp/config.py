@@ -151,7 +151,6 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
         "ARGON2_MEMORY_COST": 8 * 1024 if testing else 64 * 1024,
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
-        "LANGUAGES": ("nl", "en"),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -32,8 +32,10 @@ def english(client):
 
 
 def test_1_the_reset_link_is_built_from_the_configured_base_url_not_the_host_header(
-    client, make, mailbox
+    app, client, make, mailbox, monkeypatch
 ):
+    # As deployed: no SERVER_NAME, so a link built from the request would carry its Host.
+    monkeypatch.setitem(app.config, "SERVER_NAME", None)
     member = make.resident()
     response = client.post(
         "/wachtwoord-vergeten", data={"email": member.email}, headers={"Host": "evil.example"}
@@ -325,6 +327,36 @@ def test_8_failed_logins_are_limited_per_account_whatever_the_address(make, limi
         environ_base={"REMOTE_ADDR": "10.0.0.9"},
     )
     assert response.status_code == 303
+
+
+def test_8_api_tokens_count_against_the_same_account_limit(make, limited):
+    """Guessing through the API instead of the form meets the same per-account limit."""
+    hood = make.neighbourhood(pc4=CENTRUM)
+    member = make.resident(hood)
+    statuses = []
+    for n in range(3):
+        visitor = limited.test_client()
+        login_form = visitor.post(
+            "/inloggen",
+            data={"email": member.email, "password": "wrong password!"},
+            environ_base={"REMOTE_ADDR": f"10.0.1.{n + 1}"},
+        )
+        statuses.append(login_form.status_code)
+    for n in range(2):
+        response = limited.test_client().post(
+            "/api/v1/auth/token",
+            json={"email": member.email.upper(), "password": "wrong password!"},
+            environ_base={"REMOTE_ADDR": f"10.0.2.{n + 1}"},
+        )
+        statuses.append(response.status_code)
+    assert statuses == [422, 422, 422, 429, 429]
+    assert response.get_json()["error"]["code"] == "too_many_requests"
+    # A right password on another account still gets its token.
+    other = make.resident(hood)
+    ok = limited.test_client().post(
+        "/api/v1/auth/token", json={"email": other.email, "password": PASSWORD}
+    )
+    assert ok.status_code == 201
 
 
 def test_8_change_password_is_limited_per_account(make, limited):

@@ -44,7 +44,15 @@ class RegisterForm(FlaskForm):
 
 
 class ConfirmForm(FlaskForm):
-    """One button: a mail scanner that opens the link does not confirm for the person."""
+    """A button, so a mail scanner that opens the link confirms nothing; and the password,
+    so only whoever chose it can open the account: the link alone proves the mailbox, not
+    who signed up with it (someone else may have signed up with this address)."""
+
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(REQUIRED), Length(max=PASSWORD_MAX)],
+        description=_l("The password you chose when you signed up."),
+    )
 
 
 class ProfileForm(FlaskForm):

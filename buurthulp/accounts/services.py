@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from buurthulp.auth.models import Member, MemberTag, RoleAssignment
-from buurthulp.auth.passwords import hash_password
+from buurthulp.auth.passwords import hash_password, verify_password
 from buurthulp.auth.permissions import Actor
 from buurthulp.auth.roles import Role
 from buurthulp.auth.services import (
@@ -268,8 +268,14 @@ def register(form: Registration) -> None:
             continue
 
 
-def confirm_email(token: object) -> Member:
-    """The link from the confirmation mail: the account becomes active."""
+def confirm_email(token: object, password: object) -> Member:
+    """The link from the confirmation mail, with the password chosen at sign-up: the
+    account becomes active.
+
+    The link proves the mailbox; the password proves who signed up. Without it, whoever
+    signed up again with someone else's pending address (their own password, a fresh link
+    to the owner's mailbox) would get the account the moment the owner clicked.
+    """
     invalid = InvalidInput(
         _("This confirmation link is not valid any more. Sign up again to get a new one."),
         field="token",
@@ -288,11 +294,18 @@ def confirm_email(token: object) -> Member:
         member = db.session.get(Member, data["m"])
         if member is None or data.get("f") != password_fingerprint(member):
             raise invalid
-        if member.status == "active":
-            return member  # a second click: already done
-        if member.status != "pending":
+        if member.status not in ("active", "pending"):
             raise invalid
-        member.status = "active"
+        if not isinstance(password, str) or not verify_password(member.password_hash, password):
+            raise InvalidInput(
+                _(
+                    "This is not the password that was chosen when signing up with this "
+                    "address. Forgot it? Sign up again with the same address: you will get "
+                    "a new link."
+                ),
+                field="password",
+            )
+        member.status = "active"  # a second click with the password: already done
     return member
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from buurthulp.accounts import services
 from buurthulp.accounts.forms import ConfirmForm, ProfileForm, RegisterForm
 from buurthulp.auth import sessions
 from buurthulp.auth.guards import current_member, login_required, public
+from buurthulp.auth.limits import address_limit
 from buurthulp.extensions import limiter
+from buurthulp.i18n import DEFAULT_LOCALE, LOCALES
 from buurthulp.i18n import gettext as _
 from buurthulp.listings.forms import slot_values, slots_of
 from buurthulp.pages import Outcome, handle_form
@@ -16,12 +18,8 @@ from buurthulp.pages import Outcome, handle_form
 bp = Blueprint("accounts", __name__)
 
 
-def _ip_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/aanmelden", methods=["GET", "POST"])
-@limiter.limit(_ip_limit, methods=["POST"])
+@limiter.limit(address_limit, methods=["POST"])
 @public
 def register():
     form = RegisterForm()
@@ -35,7 +33,7 @@ def register():
                 postcode=form.postcode.data,
                 house_number=form.house_number.data,
                 privacy_consent=form.privacy_consent.data,
-                locale=request.accept_languages.best_match(["nl", "en"]) or "nl",
+                locale=request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE,
             )
         )
         return "", url_for("accounts.check_mail")
@@ -50,13 +48,13 @@ def check_mail():
 
 
 @bp.route("/aanmelden/bevestigen/<token>", methods=["GET", "POST"])
-@limiter.limit(_ip_limit, methods=["POST"])
+@limiter.limit(address_limit, methods=["POST"])
 @public
 def confirm(token: str):
     form = ConfirmForm()
 
     def act() -> Outcome:
-        member = services.confirm_email(token)
+        member = services.confirm_email(token, form.password.data)
         sessions.start(member)
         return (
             _("Welcome to Buurthulp, %(name)s! Your account is ready.", name=member.display_name),

@@ -9,6 +9,7 @@ from buurthulp.api import bp, registry
 from buurthulp.api.spec import openapi_document
 from buurthulp.auth import services as auth_services
 from buurthulp.auth.guards import current_member, public
+from buurthulp.auth.limits import address_limit, failed_logins
 from buurthulp.extensions import limiter
 from buurthulp.schemas_base import StrictModel
 
@@ -35,12 +36,6 @@ class MeOut(BaseModel):
     balance_minutes: int
 
 
-def _login_limit() -> str:
-    from flask import current_app
-
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @registry.operation(
     "/auth/token",
     "POST",
@@ -53,7 +48,8 @@ def _login_limit() -> str:
 )
 # Inside the registry's wrapper: Flask-Limiter checks a decorated limit only when its own
 # wrapper runs, and the registry registers its wrapper as the view.
-@limiter.limit(_login_limit)
+@limiter.limit(address_limit)
+@failed_logins
 def create_token(body: TokenIn):
     token = auth_services.issue_api_token(body.email, body.password)
     return TokenOut(token=token), 201

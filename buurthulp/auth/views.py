@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, request, url_for
-from werkzeug.wrappers import Response
+from flask import Blueprint, flash, redirect, request, url_for
 
 from buurthulp.auth import services, sessions
 from buurthulp.auth.forms import (
@@ -13,6 +12,14 @@ from buurthulp.auth.forms import (
     ResetPasswordForm,
 )
 from buurthulp.auth.guards import current_member, login_required, public, safe_next
+from buurthulp.auth.limits import (
+    account_limit,
+    address_limit,
+    email_key,
+    failed,
+    failed_logins,
+    member_key,
+)
 from buurthulp.extensions import limiter
 from buurthulp.i18n import gettext as _
 from buurthulp.pages import Outcome, handle_form
@@ -20,33 +27,9 @@ from buurthulp.pages import Outcome, handle_form
 bp = Blueprint("auth", __name__)
 
 
-def _ip_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _account_limit() -> str:
-    return current_app.config["ACCOUNT_RATE_LIMIT"]
-
-
-def _email_key() -> str:
-    """The account a login or reset is for: limited however many addresses take turns."""
-    email = request.form.get("email", "")
-    return "account:" + email.strip().lower()[:254]
-
-
-def _member_key() -> str:
-    member = current_member()
-    return f"member:{member.id if member else 0}"
-
-
-def _failed(response: Response) -> bool:
-    """Only failed attempts count towards the per-account limit."""
-    return response.status_code not in (302, 303)
-
-
 @bp.route("/inloggen", methods=["GET", "POST"])
-@limiter.limit(_ip_limit, methods=["POST"])
-@limiter.limit(_account_limit, methods=["POST"], key_func=_email_key, deduct_when=_failed)
+@limiter.limit(address_limit, methods=["POST"])
+@failed_logins
 @public
 def login():
     form = LoginForm()
@@ -79,8 +62,8 @@ def logout_everywhere():
 
 
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
-@limiter.limit(_ip_limit, methods=["POST"])
-@limiter.limit(_account_limit, methods=["POST"], key_func=_email_key)
+@limiter.limit(address_limit, methods=["POST"])
+@limiter.limit(account_limit, methods=["POST"], key_func=email_key)
 @public
 def forgot_password():
     form = ForgotPasswordForm()
@@ -99,7 +82,7 @@ def forgot_password():
 
 
 @bp.route("/wachtwoord-herstellen/<token>", methods=["GET", "POST"])
-@limiter.limit(_ip_limit, methods=["POST"])
+@limiter.limit(address_limit, methods=["POST"])
 @public
 def reset_password(token: str):
     form = ResetPasswordForm()
@@ -112,8 +95,8 @@ def reset_password(token: str):
 
 
 @bp.route("/account/wachtwoord", methods=["GET", "POST"])
-@limiter.limit(_ip_limit, methods=["POST"])
-@limiter.limit(_account_limit, methods=["POST"], key_func=_member_key, deduct_when=_failed)
+@limiter.limit(address_limit, methods=["POST"])
+@limiter.limit(account_limit, methods=["POST"], key_func=member_key, deduct_when=failed)
 @login_required
 def change_password():
     form = ChangePasswordForm()

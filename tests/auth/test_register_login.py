@@ -46,10 +46,10 @@ def link_in(mail, path_part: str) -> str:
     return urlsplit(found.group(0)).path
 
 
-def _confirm(client, mail) -> None:
+def _confirm(client, mail, password: str = PASSWORD) -> None:
     path = link_in(mail, "/aanmelden/bevestigen/")
     assert client.get(path).status_code == 200
-    assert client.post(path).status_code == 303
+    assert client.post(path, data={"password": password}).status_code == 303
 
 
 def test_signing_up_sends_a_confirmation_link_and_the_link_opens_the_account(client, make, mailbox):
@@ -84,8 +84,8 @@ def test_the_confirmation_link_is_not_stored_and_works_once_for_its_account(clie
     row = db.session.scalar(select(OutboxMessage))
     assert "/aanmelden/bevestigen/" not in row.body and "[[link:confirm]]" in row.body
     path = link_in(mailbox[0], "/aanmelden/bevestigen/")
-    assert client.post(path + "x").status_code == 422  # a tampered token
-    assert client.post(path).status_code == 303
+    assert client.post(path + "x", data={"password": PASSWORD}).status_code == 422  # tampered
+    assert client.post(path, data={"password": PASSWORD}).status_code == 303
 
 
 def test_register_log_out_and_log_in_again(client, make, mailbox):
@@ -129,10 +129,40 @@ def test_signing_up_again_while_pending_replaces_the_details_and_sends_a_new_lin
     assert _count_members() == 1
     first, second = mailbox
     # The first link belonged to the old password: it no longer works.
-    assert client.post(link_in(first, "/aanmelden/bevestigen/")).status_code == 422
+    old_link = link_in(first, "/aanmelden/bevestigen/")
+    assert client.post(old_link, data={"password": "attacker password"}).status_code == 422
     _confirm(client, second)
     response = client.post("/inloggen", data={"email": member.email, "password": PASSWORD})
     assert response.status_code in (200, 303)
+
+
+def test_signing_up_over_someone_elses_pending_address_cannot_take_their_account(
+    client, make, mailbox
+):
+    """Finding found in review: Annie signs up; Mallory signs up again with Annie's address
+    and a password of her own. Annie finds a fresh link in her mailbox and clicks it; the
+    account must not open with Mallory's password."""
+    make.neighbourhood(pc4=("6511",))
+    _register(client)  # Annie
+    _register(client, display_name="Annie", password="mallory-password-123")  # Mallory
+    path = link_in(mailbox[-1], "/aanmelden/bevestigen/")
+    refused = client.post(path, data={"password": PASSWORD})  # Annie's own password
+    assert refused.status_code == 422
+    assert "not the password that was chosen" in refused.get_data(as_text=True)
+    assert client.post(path, data={}).status_code == 422  # no password: nothing happens
+    member = db.session.scalar(select(Member).where(Member.email == "annie@example.org"))
+    db.session.refresh(member)
+    assert member.status == "pending"
+    client.post("/uitloggen")
+    stolen = client.post(
+        "/inloggen", data={"email": "annie@example.org", "password": "mallory-password-123"}
+    )
+    assert stolen.status_code == 422  # Mallory cannot log in
+    # Annie signs up once more and confirms with her own password.
+    _register(client)
+    _confirm(client, mailbox[-1])
+    db.session.refresh(member)
+    assert member.status == "active"
 
 
 def test_unknown_postcode_and_outside_area_get_a_clear_message(client, make):

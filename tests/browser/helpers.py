@@ -150,6 +150,7 @@ def register_through_form(page: Any, who: Person, mailbox: list[Any], locale: st
         page.get_by_role("button", name=ui("Create my account", locale)).click()
     assert path_of(page) == "/aanmelden/kijk-in-je-mail", main_text(page)
     go(page, link_in_mail(mailbox, who.email, "/aanmelden/bevestigen/"))
+    page.get_by_label(ui("Your password", locale), exact=True).fill(who.password)
     with navigation(page):
         page.locator("main").get_by_role("button", name=ui("Confirm my account", locale)).click()
     assert path_of(page) == "/", main_text(page)

@@ -288,7 +288,10 @@ def test_mail_claimed_by_a_sender_that_died_is_sent_once_its_lease_runs_out(
 # Secret links -----------------------------------------------------------------------------------
 
 
-def test_the_reset_mail_stores_no_token_and_links_to_our_own_address(smtp_app, smtp_server) -> None:
+def test_the_reset_mail_stores_no_token_and_links_to_our_own_address(
+    smtp_app, smtp_server, monkeypatch
+) -> None:
+    monkeypatch.setitem(smtp_app.config, "SERVER_NAME", None)  # as deployed
     _id, email = new_member(smtp_app)
     client = smtp_app.test_client()
     response = client.post(

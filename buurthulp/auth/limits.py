@@ -1,0 +1,57 @@
+"""Limits on guessing: per client address, and per account for failed attempts.
+
+One set of limit providers and keys for the pages and the API alike, so a password guessed
+through `POST /api/v1/auth/token` counts against the same account as one typed into the
+login form (an attacker spreading guesses over many addresses still meets the account
+limit).
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from werkzeug.wrappers import Response
+
+from buurthulp.auth.guards import current_member
+from buurthulp.extensions import limiter
+
+
+def address_limit() -> str:
+    """Attempts per client address (login, sign-up, reset, change, token)."""
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def account_limit() -> str:
+    """Failed attempts per account, whatever the address."""
+    return current_app.config["ACCOUNT_RATE_LIMIT"]
+
+
+def email_key() -> str:
+    """The account an attempt is for, from a form or a JSON body."""
+    email = request.form.get("email", "")
+    if not email and request.is_json:
+        body = request.get_json(silent=True)
+        if isinstance(body, dict) and isinstance(body.get("email"), str):
+            email = body["email"]
+    return "account:" + email.strip().lower()[:254]
+
+
+def member_key() -> str:
+    """The logged-in member (changing the password)."""
+    member = current_member()
+    return f"member:{member.id if member else 0}"
+
+
+def failed(response: Response) -> bool:
+    """Only failed attempts count towards the per-account limit: a page that logs in
+    redirects, the API answers 201."""
+    return response.status_code not in (201, 302, 303)
+
+
+#: Shared by the login form and the API's token endpoint: one count per account.
+failed_logins = limiter.shared_limit(
+    account_limit,
+    scope="failed-login",
+    key_func=email_key,
+    methods=["POST"],
+    deduct_when=failed,
+)
