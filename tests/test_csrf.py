@@ -178,3 +178,25 @@ def test_a_missing_token_on_a_json_request_gets_the_json_error(csrf_client, make
     )
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "csrf"
+
+
+def test_every_form_that_posts_carries_the_csrf_token() -> None:
+    """Read straight from the templates, so a form that no test happens to post is caught
+    too (a match's cancel form once lacked the token and answered 400 to everyone)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "templates"
+    missing = []
+    checked = 0
+    for path in sorted(root.rglob("*.html")):
+        name = path.relative_to(root).as_posix()
+        text = path.read_text(encoding="utf-8")
+        for form in re.finditer(r"<form\b[^>]*>.*?</form>", text, flags=re.S | re.I):
+            if not re.search(r'method="post"', form.group(0).split(">", 1)[0], flags=re.I):
+                continue
+            checked += 1
+            if "csrf_token" not in form.group(0):
+                line = text[: form.start()].count("\n") + 1
+                missing.append(f"{name}:{line}")
+    assert checked > 30
+    assert missing == []
