@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from buurthulp.auth.roles import Role
@@ -114,6 +115,16 @@ def staff_role_of(role_names: list[str] | tuple[str, ...] | set[str]) -> str | N
         if role.value in role_names:
             return role.value
     return None
+
+
+def staff_role_expr(member_id: Any) -> Any:
+    """A staff role of the member in `member_id` (a column), or NULL: the mark the site
+    puts beside a name in lists that read names without loading members."""
+    return (
+        select(func.min(RoleAssignment.role))
+        .where(RoleAssignment.member_id == member_id, RoleAssignment.role != Role.RESIDENT.value)
+        .scalar_subquery()
+    )
 
 
 class RoleAssignment(db.Model):

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from buurthulp.auth.models import Member
+from buurthulp.auth.models import Member, staff_role_expr
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
 from buurthulp.db import transaction
@@ -267,6 +267,7 @@ class Attendee:
     display_name: str
     status: str
     occurrence: date
+    staff_role: str | None = None
 
 
 def attendees(listing: Listing, *, actor: Member) -> list[Attendee]:
@@ -276,12 +277,12 @@ def attendees(listing: Listing, *, actor: Member) -> list[Attendee]:
     ):
         raise NotAllowed(_("Only the organiser sees who comes."))
     rows = db.session.execute(
-        select(Signup, Member.display_name)
+        select(Signup, Member.display_name, staff_role_expr(Member.id))
         .join(Member, Member.id == Signup.member_id)
         .where(Signup.listing_id == listing.id, Signup.status != "cancelled")
         .order_by(Signup.occurrence, Signup.status, Signup.queued_at, Signup.id)
     )
-    return [Attendee(s.member_id, name, s.status, s.occurrence) for s, name in rows]
+    return [Attendee(s.member_id, name, s.status, s.occurrence, role) for s, name, role in rows]
 
 
 def message_attendees(listing_id: object, *, actor: Member, body: object) -> int:

@@ -18,8 +18,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select
 
-from buurthulp.auth.models import Member, RoleAssignment
-from buurthulp.auth.roles import Role
+from buurthulp.auth.models import Member, staff_role_expr
 from buurthulp.extensions import db
 from buurthulp.geo import Point, approx_distance_m, cells_within, distance_band, distance_label
 from buurthulp.i18n import gettext as _
@@ -155,11 +154,7 @@ def feed(
         .where(Match.listing_id == Listing.id, Match.invited.is_(False))
         .scalar_subquery()
     )
-    staff_role = (
-        select(func.min(RoleAssignment.role))
-        .where(RoleAssignment.member_id == Member.id, RoleAssignment.role != Role.RESIDENT.value)
-        .scalar_subquery()
-    )
+    staff_role = staff_role_expr(Member.id)
     query = (
         select(
             Listing.id,

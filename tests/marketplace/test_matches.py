@@ -256,3 +256,28 @@ def test_the_match_page_shows_contact_only_to_the_parties_once_agreed(
     login(street.anna)
     assert client.post(f"/matches/{match.id}/bevestigen").status_code == 303
     assert ledger.balance_minutes(street.bert) == 50
+
+
+def test_staff_are_marked_beside_their_name_on_match_attendee_and_notice_pages(
+    street, make, client, login, english
+) -> None:
+    """A resident could call herself "Marieke"; only the site can put the staff mark."""
+    from buurthulp.listings import activities
+
+    request = make.listing(street.anna, title="Lamp ophangen")
+    match = matches.react(request.id, actor=street.coord, message="Ik kom wel even langs")
+    matches.accept(match.id, actor=street.anna)
+    matches.post_message(match.id, actor=street.coord, body="Morgen om tien uur?")
+    matches.complete(match.id, actor=street.coord, minutes=30)
+    walk = make.listing(street.anna, "activity", title="Wandelgroep")
+    activities.sign_up(walk.id, actor=street.coord)
+    offer = make.listing(street.coord, "offer", title="Hulp met formulieren")
+
+    login(street.anna)
+    badge = 'Marieke <span class="role-badge">'
+    match_page = client.get(f"/matches/{match.id}").get_data(as_text=True)
+    assert match_page.count(badge) >= 3  # "With", the message's author, "says it is done"
+    attendees = client.get(f"/hulp/{walk.id}/deelnemers").get_data(as_text=True)
+    assert badge in attendees
+    notice = client.get(f"/hulp/{offer.id}/afdrukken").get_data(as_text=True)
+    assert badge in notice

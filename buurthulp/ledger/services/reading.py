@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import bindparam, case, func, select
 
 from buurthulp.auth.labels import role_label
-from buurthulp.auth.models import Member, RoleAssignment
+from buurthulp.auth.models import Member, RoleAssignment, staff_role_expr
 from buurthulp.auth.permissions import may, scope_of
 from buurthulp.auth.roles import Permission, Role
 from buurthulp.db import transaction
@@ -78,11 +78,7 @@ def members_for(
     """
     if not may(actor, Permission.LEDGER_STATEMENT_VIEW, neighbourhood_id):
         raise NotAllowed(_("You are not a coordinator of this neighbourhood."))
-    staff_role = (
-        select(func.min(RoleAssignment.role))
-        .where(RoleAssignment.member_id == Member.id, RoleAssignment.role != Role.RESIDENT.value)
-        .scalar_subquery()
-    )
+    staff_role = staff_role_expr(Member.id)
     rows = [
         (MemberLine(row.id, row.display_name, row.status, row.role), row.balance)
         for row in db.session.execute(
@@ -118,11 +114,7 @@ def recipients_for(member: Member, *, viewer: Member | None = None) -> list[tupl
     """
     if member.neighbourhood_id is None:
         return []
-    staff_role = (
-        select(func.min(RoleAssignment.role))
-        .where(RoleAssignment.member_id == Member.id, RoleAssignment.role != Role.RESIDENT.value)
-        .scalar_subquery()
-    )
+    staff_role = staff_role_expr(Member.id)
     rows = db.session.execute(
         select(Member.id, Member.display_name, staff_role.label("role"))
         .where(
