@@ -33,7 +33,8 @@ def register_web(app: Flask) -> None:
         # Only the last `proxies` hops are ours: an X-Forwarded-For a client wrote itself is
         # not believed, so rate limits and HSTS see the real client and scheme.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
-    # Every <int:...> in every route is an id: 1 <= id < 2**63, so nothing overflows.
+    # Every <int:...> in every route is an id: 1 <= id <= 2**31 - 1 (INTEGER columns), so
+    # nothing overflows on either database.
     app.url_map.converters["int"] = IdConverter
 
     db.init_app(app)

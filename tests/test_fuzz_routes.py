@@ -784,7 +784,62 @@ NAMELESS_PART = Raw(
     "multipart/form-data; boundary=x",
     b"--x\r\nContent-Disposition: form-data\r\n\r\nv\r\n--x--\r\n",
 )
+DEEP_CURSOR = base64.urlsafe_b64encode(b"[" * 3000 + b"]" * 3000).decode().rstrip("=")
+STATEMENTS = (
+    ("/tijdbank/", "ledger.statement"),
+    ("/tijdbank/overzicht.csv", "ledger.statement_download"),
+)
 REGRESSIONS = [
+    # The issue's own reproductions (hardening, finding 5), each pinned: a fuzzer may or may
+    # not meet them again.
+    *(
+        pytest.param(
+            Call("GET", rule, endpoint, "resident", query=Query(((name, value),))),
+            id=f"{endpoint}-{name}={value[:12]}",
+        )
+        for rule, endpoint in STATEMENTS
+        for name, value in (("voor", "9" * 20), ("tot", "9999-12-31"), ("van", "0001-01-01"))
+    ),
+    pytest.param(
+        Call(
+            "GET",
+            "/api/v1/me/transfers",
+            "api.my_transfers",
+            "resident",
+            query=Query((("limit", "²"),)),
+        ),
+        id="api-limit-superscript-two",
+    ),
+    pytest.param(
+        Call(
+            "GET",
+            "/api/v1/me/transfers",
+            "api.my_transfers",
+            "resident",
+            query=Query((("cursor", DEEP_CURSOR),)),
+        ),
+        id="api-cursor-3000-deep",
+    ),
+    pytest.param(
+        Call(
+            "GET",
+            "/beheer/buurten/<int:neighbourhood_id>",
+            "admin.edit_neighbourhood",
+            "admin",
+            path=(("neighbourhood_id", "1" * 23),),
+        ),
+        id="admin-23-digit-id",
+    ),
+    pytest.param(
+        Call(
+            "POST",
+            "/tijdbank/bedanken",
+            "ledger.thank",
+            "resident",
+            body=Form((("description", "dank\x00je"),), plausible=True),
+        ),
+        id="nul-in-form-text",
+    ),
     pytest.param(Call(*FORGOT, body=Raw("application/json", b"0")), id="json-number-on-a-form"),
     pytest.param(Call(*FORGOT, body=Raw("application/json", b"[1]")), id="json-list-on-a-form"),
     pytest.param(Call(*FORGOT, body=Json({"email": 1})), id="json-int-field-on-a-form"),

@@ -17,7 +17,7 @@ from buurthulp.auth.models import AuthSession
 from buurthulp.errors import NotAllowed
 from buurthulp.extensions import db
 from buurthulp.ledger import services
-from buurthulp.ledger.models import Account
+from buurthulp.ledger.models import Account, Transfer
 from buurthulp.notifications.models import Notification
 from buurthulp.privacy.models import AccessLogEntry
 from tests.factories import CENTRUM, OOST, PASSWORD
@@ -194,6 +194,26 @@ def test_4_a_resident_is_told_whenever_staff_act_on_their_account(staffed):
         "ledger.proxy_thanks",
         "ledger.limits",
     ]
+    # A reversal tells both parties; settling tells the member who leaves.
+    last = db.session.scalar(
+        select(Transfer)
+        .where(Transfer.payer_account_id == services.account_of(resident).id)
+        .order_by(Transfer.id.desc())
+    )
+    services.reverse(transfer_id=last.id, actor=coord, reason="vergissing")
+    services.settle(member_id=resident.id, actor=coord, reason="verhuisd")
+    later = list(
+        db.session.scalars(
+            select(Notification.kind)
+            .where(Notification.member_id == resident.id)
+            .order_by(Notification.id)
+        )
+    )[len(kinds) :]
+    assert later == ["ledger.reversed", "ledger.settled"]
+    other_told = db.session.scalars(
+        select(Notification.kind).where(Notification.member_id == other.id)
+    ).all()
+    assert "ledger.reversed" in other_told
 
 
 def test_4_the_notification_reads_in_plain_words_on_the_page(client, make, login, english):
