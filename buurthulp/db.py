@@ -62,12 +62,16 @@ def _sqlite_on_begin(conn: Any) -> None:
 
 
 @contextmanager
-def transaction() -> Iterator[Session]:
+def transaction(*, keep_loaded: bool = False) -> Iterator[Session]:
     """Run a block as one write transaction: commit on success, roll back on any error.
 
     A nested call joins the outer transaction, so services can call each other. A read
     snapshot left open by the request (loading the current user, say) is closed first: a
     writer must start from fresh data and, on SQLite, take the write lock before reading.
+
+    `keep_loaded=True` is for a write that changes no loaded object (an access-log row
+    written while a page is read): the commit leaves what the page already loaded as it is,
+    instead of expiring it and loading it all again.
     """
     session = db.session()  # the real Session behind the scoped proxy
     depth = _depth.get()
@@ -82,14 +86,20 @@ def transaction() -> Iterator[Session]:
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("unsaved changes outside a transaction(): services must own writes")
     if session.in_transaction():
-        session.rollback()
+        if keep_loaded:
+            _commit_keeping_loaded(session)  # nothing is pending (checked above): a read ends
+        else:
+            session.rollback()
     session.info.pop(_AFTER_COMMIT, None)
     depth_token = _depth.set(1)
     begin_token = _sqlite_begin.set("BEGIN IMMEDIATE")
     committed = False
     try:
         yield session
-        session.commit()
+        if keep_loaded:
+            _commit_keeping_loaded(session)
+        else:
+            session.commit()
         committed = True
     except BaseException:
         session.rollback()
@@ -100,6 +110,15 @@ def transaction() -> Iterator[Session]:
         callbacks = session.info.pop(_AFTER_COMMIT, [])
     if committed:
         _run_after_commit(callbacks)
+
+
+def _commit_keeping_loaded(session: Session) -> None:
+    before = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = before
 
 
 def after_commit(callback: Callable[[], object]) -> None:

@@ -50,7 +50,7 @@ def record_staff_view(
     if not ids:
         return
     now = utcnow()
-    with transaction() as session:
+    with transaction(keep_loaded=True) as session:
         # One statement for the whole list, however long: a list page costs the same.
         session.execute(
             insert(AccessLogEntry),
