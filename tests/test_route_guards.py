@@ -307,6 +307,10 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "api.list_notifications": MEMBERS,
     "api.get_profile": MEMBERS,
     "api.get_settings": MEMBERS,
+    "api.my_listings": MEMBERS,
+    "api.my_matches": MEMBERS,
+    "api.listing_attendees": OWNER_AND_STAFF,
+    "api.listing_calendar": MEMBERS,
     "api.get_match": MATCH,
     "api.list_messages": {A: LOGIN, R: 200, RO: 200, CE: 404, CH: 403, OW: 404, AD: 404},
 }

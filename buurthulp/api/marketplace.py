@@ -1,14 +1,15 @@
-"""The marketplace in the JSON API: listings, suggestions, matches, messages, sign-ups,
-notifications. Thin: every endpoint calls the same service as the web page."""
+"""The marketplace in the JSON API: listings (posting, changing, pausing, closing,
+extending), suggestions, activities (sign-ups, who comes, skipped dates, the calendar file)
+and my listings. Thin: every endpoint calls the same service as the web page."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import Response, request
 
 from buurthulp.api import registry
-from buurthulp.api.spec import Parameter
+from buurthulp.api.spec import File, Parameter
 from buurthulp.auth.guards import current_member
 from buurthulp.auth.models import Member
 from buurthulp.geo import Point, approx_distance_m, distance_label
@@ -21,18 +22,26 @@ from buurthulp.listings import activities
 from buurthulp.listings import services as listings
 from buurthulp.listings.models import Listing
 from buurthulp.listings.schemas import (
+    AttendeeList,
+    AttendeeOut,
+    BroadcastIn,
+    BroadcastOut,
     CardOut,
     CardPage,
+    ListingChangeIn,
     ListingIn,
     ListingOut,
+    ListingPage,
     OwnerOut,
     SignupOut,
+    SkipIn,
     SuggestionList,
     SuggestionOut,
 )
 from buurthulp.listings.services import ListingInput
 from buurthulp.matching import feed as feed_service
 from buurthulp.matching import suggestions as suggestion_service
+from buurthulp.schemas_base import StrictModel, slot_bits, slot_names
 
 DEFAULT_LIMIT = feed_service.PAGE_SIZE
 MAX_LIMIT = 100
@@ -75,6 +84,11 @@ def _listing_out(listing: Listing, viewer: Member) -> ListingOut:
         place_label=listing.place_label,
         capacity=listing.capacity,
         recurrence=listing.recurrence,
+        skipped_dates=[s.day for s in listing.skipped],
+        slots=slot_names(listing.slots),
+        helpers_needed=listing.helpers_needed,
+        standing=listing.kind == "offer" and listing.expires_at is None,
+        credits=listing.credits,
         code=listing.code,
         owner=owner_out(listing.owner),
         created_at=listing.created_at,
@@ -149,8 +163,14 @@ def list_listings() -> Any:
 )
 def create_listing(body: ListingIn) -> Any:
     member = acting_member()
-    listing = listings.post_listing(ListingInput(**body.model_dump()), actor=member)
+    listing = listings.post_listing(_listing_input(body, kind=body.kind), actor=member)
     return _listing_out(listing, member), 201
+
+
+def _listing_input(body: ListingChangeIn, *, kind: str | None) -> ListingInput:
+    """The service's input from an API body (a change keeps the listing's own kind)."""
+    fields = body.model_dump(exclude={"kind"})
+    return ListingInput(kind=kind, **{**fields, "slots": slot_bits(body.slots)})
 
 
 @registry.operation(
@@ -164,6 +184,76 @@ def create_listing(body: ListingIn) -> Any:
 def get_listing(id: int) -> Any:
     member = acting_member()
     return _listing_out(listings.get_listing(id, member), member)
+
+
+@registry.operation(
+    "/listings/<int:id>",
+    "PUT",
+    summary="The owner changes what the listing says: all fields of posting it again, "
+    "except `kind`, which stays",
+    tag="listings",
+    body=ListingChangeIn,
+    responses={200: ("The listing as changed", ListingOut)},
+    errors=(403, 404),
+)
+def update_listing(id: int, body: ListingChangeIn) -> Any:
+    member = acting_member()
+    listing = listings.update_listing(id, _listing_input(body, kind=None), actor=member)
+    return _listing_out(listing, member)
+
+
+def _owner_action(action: str, summary: str, body: type[StrictModel] | None = None) -> Any:
+    """Register something only the listing's owner does to it (pause, close, extend ...)."""
+
+    def decorate(view: Any) -> Any:
+        return registry.operation(
+            f"/listings/<int:id>/{action}",
+            "POST",
+            summary=summary,
+            tag="listings",
+            body=body,
+            responses={200: ("The listing after this step", ListingOut)},
+        )(view)
+
+    return decorate
+
+
+@_owner_action("pause", "The owner pauses an open listing: out of the feed for a while")
+def pause_listing(id: int) -> Any:
+    member = acting_member()
+    return _listing_out(listings.change_status(id, "pause", actor=member), member)
+
+
+@_owner_action("reopen", "The owner opens a paused or closed listing again (30 more days)")
+def reopen_listing(id: int) -> Any:
+    member = acting_member()
+    return _listing_out(listings.change_status(id, "reopen", actor=member), member)
+
+
+@_owner_action("close", "The owner closes a listing")
+def close_listing(id: int) -> Any:
+    member = acting_member()
+    return _listing_out(listings.change_status(id, "close", actor=member), member)
+
+
+@_owner_action("extend", "The owner keeps a listing 30 days longer (a standing offer: still on)")
+def extend_listing(id: int) -> Any:
+    member = acting_member()
+    return _listing_out(listings.extend(id, actor=member), member)
+
+
+@registry.operation(
+    "/me/listings",
+    "GET",
+    summary="Everything I posted, open ones first, newest first; all in one page "
+    "(next_cursor is always null)",
+    tag="listings",
+    responses={200: ("My listings", ListingPage)},
+    errors=(),
+)
+def my_listings() -> Any:
+    member = acting_member()
+    return ListingPage(items=[_listing_out(x, member) for x in listings.my_listings(member)])
 
 
 @registry.operation(
@@ -214,3 +304,63 @@ def sign_up(id: int) -> Any:
 def cancel_signup(id: int) -> Any:
     activities.cancel_signup(id, actor=acting_member())
     return "", 204
+
+
+@registry.operation(
+    "/listings/<int:id>/attendees",
+    "GET",
+    summary="Who comes and who waits, per date: the organiser and the neighbourhood's staff; "
+    "all in one page (next_cursor is always null)",
+    tag="activities",
+    responses={200: ("The sign-ups, by date", AttendeeList)},
+    errors=(403, 404),
+)
+def listing_attendees(id: int) -> Any:
+    member = acting_member()
+    people = activities.attendees(listings.get_listing(id, member), actor=member)
+    return AttendeeList(
+        items=[
+            AttendeeOut(
+                member=OwnerOut(
+                    id=p.member_id, display_name=p.display_name, staff_role=p.staff_role
+                ),
+                status=p.status,
+                occurrence=p.occurrence,
+            )
+            for p in people
+        ]
+    )
+
+
+@registry.operation(
+    "/listings/<int:id>/attendees/message",
+    "POST",
+    summary="The organiser writes to everyone signed up for the next date",
+    tag="activities",
+    body=BroadcastIn,
+    responses={200: ("Sent as notifications", BroadcastOut)},
+)
+def message_attendees(id: int, body: BroadcastIn) -> Any:
+    sent = activities.message_attendees(id, actor=acting_member(), body=body.body)
+    return BroadcastOut(sent=sent)
+
+
+@_owner_action("skip", "The organiser skips one date of a repeating activity", SkipIn)
+def skip_date(id: int, body: SkipIn) -> Any:
+    member = acting_member()
+    return _listing_out(listings.skip_date(id, body.day, actor=member), member)
+
+
+@registry.operation(
+    "/listings/<int:id>/agenda.ics",
+    "GET",
+    summary="An activity (and its series) as an iCalendar file",
+    tag="activities",
+    responses={200: ("The calendar file", File("text/calendar"))},
+    errors=(404,),
+)
+def listing_calendar(id: int) -> Any:
+    file = activities.calendar_file(id, actor=acting_member())
+    return Response(
+        file.text, mimetype=file.mimetype, headers={"Content-Disposition": file.disposition}
+    )

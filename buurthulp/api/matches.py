@@ -22,6 +22,7 @@ from buurthulp.matches.schemas import (
     ContactOut,
     InviteIn,
     MatchOut,
+    MatchPage,
     MessageIn,
     MessageList,
     MessageOut,
@@ -76,6 +77,20 @@ def react(id: int, body: ReactIn) -> Any:
 def get_match(id: int) -> Any:
     member = acting_member()
     return _match_out(matches.get_match(id, member), member)
+
+
+@registry.operation(
+    "/me/matches",
+    "GET",
+    summary="My matches (as owner or responder), last changed first; all in one page "
+    "(next_cursor is always null)",
+    tag="matches",
+    responses={200: ("My matches", MatchPage)},
+    errors=(),
+)
+def my_matches() -> Any:
+    member = acting_member()
+    return MatchPage(items=[_match_out(m, member) for m in matches.matches_of(member)])
 
 
 MESSAGE_PARAMS = [Parameter("after", "query", {"type": "integer", "minimum": 1})]

@@ -17,17 +17,7 @@ from buurthulp.auth.models import Member
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import CURSOR_MAX, InvalidQuery, decode_cursor, encode_cursor, is_id
 from buurthulp.notifications import services as notifications
-from buurthulp.schemas_base import StrictModel
-
-Slot = Literal[
-    "weekday_morning",
-    "weekday_afternoon",
-    "weekday_evening",
-    "weekend_morning",
-    "weekend_afternoon",
-    "weekend_evening",
-]
-SLOT_BITS: dict[str, int] = {name: 1 << i for i, name in enumerate(Slot.__args__)}
+from buurthulp.schemas_base import Slot, StrictModel, slot_bits, slot_names
 
 
 class ProfileBody(StrictModel):
@@ -43,7 +33,7 @@ def _profile_out(member: Member) -> ProfileBody:
     return ProfileBody(
         interests=member.tag_list("interest"),
         talents=member.tag_list("talent"),
-        availability=[name for name, bit in SLOT_BITS.items() if member.availability & bit],
+        availability=slot_names(member.availability),
         radius_m=member.radius_m,
         languages=[code for code in (member.languages or "").split(",") if code],
         phone=member.phone,
@@ -77,7 +67,7 @@ def put_profile(body: ProfileBody) -> Any:
         member,
         interests=body.interests,
         talents=body.talents,
-        availability=sum(SLOT_BITS[name] for name in set(body.availability)),
+        availability=slot_bits(body.availability),
         radius_m=body.radius_m,
         languages=body.languages,
         phone=body.phone or "",

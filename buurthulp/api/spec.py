@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 from pydantic import BaseModel, ValidationError
+from werkzeug.wrappers import Response
 
 from buurthulp.auth.guards import MEMBER, PUBLIC
 from buurthulp.errors import BuurthulpError, InvalidInput, NotAuthenticated
@@ -22,7 +23,14 @@ from buurthulp.i18n import gettext as _
 from buurthulp.inputs import MAX_ID, control_in_json, refuse_control_characters
 from buurthulp.schemas_base import StrictModel
 
-__all__ = ["ApiRegistry", "Parameter", "StrictModel", "openapi_document", "parse_body"]
+__all__ = [
+    "ApiRegistry",
+    "File",
+    "Parameter",
+    "StrictModel",
+    "openapi_document",
+    "parse_body",
+]
 
 ERROR_STATUSES = {
     400: "Bad request: the body is not a JSON object, a query parameter, cursor or header is "
@@ -54,6 +62,16 @@ class Parameter:
     description: str = ""
 
 
+@dataclass(frozen=True)
+class File:
+    """A response that is a file, not JSON (the endpoint returns a ready Response)."""
+
+    media_type: str
+
+
+ResponseBody = type[BaseModel] | File | None
+
+
 @dataclass
 class Operation:
     rule: str
@@ -62,7 +80,7 @@ class Operation:
     endpoint: str
     auth: bool
     body: type[BaseModel] | None
-    responses: dict[int, tuple[str, type[BaseModel] | None]]
+    responses: dict[int, tuple[str, ResponseBody]]
     parameters: list[Parameter] = field(default_factory=list)
     tag: str = "general"
     errors: tuple[int, ...] = ()
@@ -79,7 +97,7 @@ class ApiRegistry:
         method: str,
         *,
         summary: str,
-        responses: dict[int, tuple[str, type[BaseModel] | None]],
+        responses: dict[int, tuple[str, ResponseBody]],
         body: type[BaseModel] | None = None,
         auth: bool = True,
         parameters: list[Parameter] | None = None,
@@ -157,6 +175,8 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
 
 
 def _respond(result: Any) -> Any:
+    if isinstance(result, Response):  # a file (see `File`): sent as the endpoint made it
+        return result
     status = 200
     headers: dict[str, str] = {}
     if isinstance(result, tuple):
@@ -235,7 +255,9 @@ def openapi_document(registry: ApiRegistry, *, prefix: str, version: str) -> dic
             }
         for status, (description, model) in op.responses.items():
             response: dict[str, Any] = {"description": description}
-            if model is not None:
+            if isinstance(model, File):
+                response["content"] = {model.media_type: {"schema": {"type": "string"}}}
+            elif model is not None:
                 response["content"] = {
                     "application/json": {"schema": _schema_ref(model, components)}
                 }

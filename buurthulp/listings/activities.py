@@ -25,7 +25,7 @@ from buurthulp.i18n import gettext as _
 from buurthulp.inputs import clean_text
 from buurthulp.links import absolute_url, path_for
 from buurthulp.listings.models import Listing, Signup
-from buurthulp.listings.services import blocked_between, get_listing, is_expired
+from buurthulp.listings.services import blocked_between, get_listing, is_expired, not_found
 from buurthulp.models_base import utcnow
 from buurthulp.notifications.services import notify
 
@@ -372,6 +372,25 @@ def _fold(line: str) -> str:
             current += char
     out.append(current)
     return "\r\n".join(out)
+
+
+@dataclass(frozen=True)
+class CalendarFile:
+    filename: str
+    text: str
+    mimetype: str = "text/calendar"
+
+    @property
+    def disposition(self) -> str:
+        return f'attachment; filename="{self.filename}"'
+
+
+def calendar_file(listing_id: object, *, actor: Member) -> CalendarFile:
+    """The .ics file of an activity the actor may see; any other listing has none (404)."""
+    listing = get_listing(listing_id, actor)
+    if listing.kind != "activity":
+        raise not_found()
+    return CalendarFile(filename=f"activiteit-{listing.id}.ics", text=ics(listing))
 
 
 def ics(listing: Listing) -> str:

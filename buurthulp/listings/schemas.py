@@ -11,8 +11,9 @@ from datetime import date, datetime
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from buurthulp.listings.activities import MESSAGE_MAX
 from buurthulp.listings.services import DESCRIPTION_MAX, PLACE_MAX, TITLE_MAX
-from buurthulp.schemas_base import StrictModel
+from buurthulp.schemas_base import Slot, StrictModel
 
 
 class OwnerOut(BaseModel):
@@ -21,8 +22,10 @@ class OwnerOut(BaseModel):
     staff_role: str | None = Field(description="coordinator, outreach or admin, else null")
 
 
-class ListingIn(StrictModel):
-    kind: str = Field(description="request, offer or activity")
+class ListingChangeIn(StrictModel):
+    """What a listing says: the body of a change (PUT sends all of it again), and of a new
+    listing together with its `kind`."""
+
     title: str = Field(min_length=1, max_length=TITLE_MAX)
     description: str = Field(default="", max_length=DESCRIPTION_MAX)
     category: str = Field(max_length=40, description="a category slug, e.g. boodschappen")
@@ -31,11 +34,26 @@ class ListingIn(StrictModel):
     when_kind: str = Field(default="flexible", description="flexible, date or period")
     when_from: date | None = None
     when_until: date | None = None
-    standing: bool = Field(default=False, description="an offer that does not expire")
+    slots: list[Slot] = Field(
+        default_factory=list, max_length=6, description="parts of the week that suit"
+    )
+    helpers_needed: int = Field(default=1, ge=1, le=20, description="how many helpers")
+    standing: bool = Field(
+        default=False,
+        description="an offer that does not expire (read when posting; a change keeps the "
+        "end date it has)",
+    )
     starts_at: AwareDatetime | None = Field(default=None, description="activities: ISO 8601")
     place_label: str | None = Field(default=None, max_length=PLACE_MAX)
     capacity: int | None = Field(default=None, ge=1, le=500)
     recurrence: str | None = Field(default=None, description="weekly or monthly")
+    credits: bool = Field(
+        default=False, description="activities: participants thank the organiser in time"
+    )
+
+
+class ListingIn(ListingChangeIn):
+    kind: str = Field(description="request, offer or activity")
 
 
 class ListingOut(BaseModel):
@@ -58,9 +76,19 @@ class ListingOut(BaseModel):
     place_label: str | None
     capacity: int | None
     recurrence: str | None
+    skipped_dates: list[date] = Field(description="dates a repeating activity does not happen")
+    slots: list[Slot] = Field(description="parts of the week that suit")
+    helpers_needed: int
+    standing: bool = Field(description="an offer without an end date")
+    credits: bool = Field(description="an activity whose participants thank in time")
     code: str = Field(description="the short code printed on a notice")
     owner: OwnerOut
     created_at: datetime
+
+
+class ListingPage(BaseModel):
+    items: list[ListingOut]
+    next_cursor: str | None = Field(default=None, description="always null: one page")
 
 
 class CardOut(BaseModel):
@@ -96,6 +124,29 @@ class SuggestionOut(BaseModel):
 class SuggestionList(BaseModel):
     items: list[SuggestionOut]
     next_cursor: str | None = None
+
+
+class AttendeeOut(BaseModel):
+    member: OwnerOut
+    status: str = Field(description="confirmed or waiting")
+    occurrence: date
+
+
+class AttendeeList(BaseModel):
+    items: list[AttendeeOut]
+    next_cursor: str | None = Field(default=None, description="always null: one page")
+
+
+class BroadcastIn(StrictModel):
+    body: str = Field(min_length=1, max_length=MESSAGE_MAX)
+
+
+class BroadcastOut(BaseModel):
+    sent: int = Field(description="how many people it went to")
+
+
+class SkipIn(StrictModel):
+    day: date = Field(description="the date the activity does not happen")
 
 
 class SignupOut(BaseModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from buurthulp.auth.guards import current_member, login_required, public
 from buurthulp.auth.models import Member
@@ -298,13 +298,9 @@ def cancel_signup(listing_id: int) -> Any:
 @bp.route("/<int:listing_id>/agenda.ics")
 @login_required
 def calendar(listing_id: int) -> Response:
-    listing = services.get_listing(listing_id, _me())
-    if listing.kind != "activity":
-        abort(404)
+    file = activities.calendar_file(listing_id, actor=_me())
     return Response(
-        activities.ics(listing),
-        mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="activiteit-{listing.id}.ics"'},
+        file.text, mimetype=file.mimetype, headers={"Content-Disposition": file.disposition}
     )
 
 

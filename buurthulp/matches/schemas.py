@@ -48,6 +48,11 @@ class MatchOut(BaseModel):
     updated_at: datetime
 
 
+class MatchPage(BaseModel):
+    items: list[MatchOut]
+    next_cursor: str | None = Field(default=None, description="always null: one page")
+
+
 class MessageOut(BaseModel):
     id: int
     author_id: int

@@ -48,3 +48,29 @@ def english(db_session: Any) -> None:
 
     session["locale"] = "en"
     refresh()
+
+
+@pytest.fixture
+def api(client: Any, api_headers: Any, street: Street) -> Any:
+    """`api(member).get(path)` and friends, with that member's bearer token (`api(None)`:
+    without one)."""
+
+    class As:
+        def __init__(self, member: Any) -> None:
+            self.headers = api_headers(member) if member is not None else {}
+
+        def __getattr__(self, method: str) -> Any:
+            def call(path: str, **kw: Any) -> Any:
+                return getattr(client, method)(f"/api/v1{path}", headers=self.headers, **kw)
+
+            return call
+
+    return As
+
+
+def api_error(response: Any, status: int) -> dict[str, str]:
+    """The API's error body, after checking the status: `{"error": {"code", "message"}}`."""
+    assert response.status_code == status, (response.status_code, response.get_data()[:300])
+    error = response.get_json()["error"]
+    assert error["code"] and error["message"]
+    return error

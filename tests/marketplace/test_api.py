@@ -4,7 +4,6 @@ the error body, who may do what, and nothing half-saved after a refusal."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -14,7 +13,7 @@ from buurthulp.ledger import services as ledger
 from buurthulp.listings.models import Listing
 from buurthulp.matches.models import Match
 from buurthulp.models_base import utcnow
-from tests.marketplace.conftest import Street
+from tests.marketplace.conftest import api_error
 
 ACTIVITY = {
     "kind": "activity",
@@ -26,32 +25,8 @@ ACTIVITY = {
 }
 
 
-def _error(response: Any, status: int) -> dict[str, str]:
-    assert response.status_code == status, (response.status_code, response.get_data()[:300])
-    error = response.get_json()["error"]
-    assert error["code"] and error["message"]
-    return error
-
-
 def _count(model: type) -> int:
     return db.session.scalar(select(func.count(model.id)))
-
-
-@pytest.fixture
-def api(client, api_headers, street: Street):
-    """`api(member).get(path)` and friends, with that member's bearer token."""
-
-    class As:
-        def __init__(self, member: Any) -> None:
-            self.headers = api_headers(member)
-
-        def __getattr__(self, method: str) -> Any:
-            def call(path: str, **kw: Any) -> Any:
-                return getattr(client, method)(f"/api/v1{path}", headers=self.headers, **kw)
-
-            return call
-
-    return As
 
 
 def test_posting_each_kind_gives_201_and_the_listing_without_any_exact_place(api, street) -> None:
@@ -119,7 +94,7 @@ def test_bad_input_is_a_4xx_with_the_error_shape_and_saves_nothing(api, street, 
     before = _count(Listing)
     response = api(street.anna).post("/listings", json={**ACTIVITY, **change})
     assert response.status_code in (400, 422)
-    _error(response, response.status_code)
+    api_error(response, response.status_code)
     assert _count(Listing) == before
 
 
@@ -137,8 +112,8 @@ def test_the_feed_pages_with_a_cursor_and_filters(api, street, make) -> None:
     found = api(street.bert).get("/listings?q=fiets").get_json()["items"]
     assert [c["title"] for c in found] == ["Ik repareer fietsen"]
     for bad in ("cursor=bogus", "limit=0", "limit=abc", "kind=wish", "within_km=-1"):
-        _error(api(street.bert).get(f"/listings?{bad}"), 400)
-    _error(api(street.bert).get("/listings?q=a%00b"), 422)  # a control character
+        api_error(api(street.bert).get(f"/listings?{bad}"), 400)
+    api_error(api(street.bert).get("/listings?q=a%00b"), 422)  # a control character
 
 
 def test_suggestions_are_for_the_owner_and_staff_only(api, street, make) -> None:
@@ -148,9 +123,9 @@ def test_suggestions_are_for_the_owner_and_staff_only(api, street, make) -> None
     for item in mine.get_json()["items"]:
         assert set(item) >= {"member", "score", "reasons", "distance_label"}
         assert item["member"]["id"] != street.anna.id
-    _error(api(street.bert).get(f"/listings/{listing.id}/suggestions"), 403)
+    api_error(api(street.bert).get(f"/listings/{listing.id}/suggestions"), 403)
     assert api(street.coord).get(f"/listings/{listing.id}/suggestions").status_code == 200
-    _error(api(street.stranger).get("/listings/999999/suggestions"), 404)
+    api_error(api(street.stranger).get("/listings/999999/suggestions"), 404)
 
 
 def test_a_request_from_reaction_to_booked_minutes_through_the_api(api, street, make) -> None:
@@ -161,46 +136,46 @@ def test_a_request_from_reaction_to_booked_minutes_through_the_api(api, street, 
     assert (match["status"], match["contact"]) == ("proposed", None)
     url = f"/matches/{match['id']}"
 
-    _error(api(street.bert).get(f"{url}/messages"), 409)  # not agreed yet
-    _error(api(street.bert).post(f"{url}/accept"), 403)  # only the owner accepts
-    _error(api(street.bert).post(f"{url}/complete", json={"minutes": 30}), 409)
+    api_error(api(street.bert).get(f"{url}/messages"), 409)  # not agreed yet
+    api_error(api(street.bert).post(f"{url}/accept"), 403)  # only the owner accepts
+    api_error(api(street.bert).post(f"{url}/complete", json={"minutes": 30}), 409)
     agreed = api(street.anna).post(f"{url}/accept")
     assert agreed.status_code == 200 and agreed.get_json()["status"] == "agreed"
-    _error(api(street.anna).post(f"{url}/accept"), 409)  # twice
+    api_error(api(street.anna).post(f"{url}/accept"), 409)  # twice
     assert api(street.bert).get(url).get_json()["contact"]["email"] == street.anna.email
     assert api(street.coord).get(url).get_json()["contact"] is None  # staff: not a party
-    _error(api(street.carla).get(url), 404)
+    api_error(api(street.carla).get(url), 404)
 
     sent = api(street.bert).post(f"{url}/messages", json={"body": "Zaterdag om tien uur?"})
     assert sent.status_code == 201
     thread = api(street.anna).get(f"{url}/messages").get_json()["items"]
     assert [m["body"] for m in thread] == ["Zaterdag om tien uur?"]
-    _error(api(street.carla).post(f"{url}/messages", json={"body": "Hoi"}), 404)
-    _error(api(street.coord).get(f"{url}/messages"), 403)
+    api_error(api(street.carla).post(f"{url}/messages", json={"body": "Hoi"}), 404)
+    api_error(api(street.coord).get(f"{url}/messages"), 403)
 
     done = api(street.bert).post(f"{url}/complete", json={"minutes": 45})
     assert done.get_json()["status"] == "awaiting_confirmation"
-    _error(api(street.bert).post(f"{url}/confirm"), 403)  # not by the same party
+    api_error(api(street.bert).post(f"{url}/confirm"), 403)  # not by the same party
     confirmed = api(street.anna).post(f"{url}/confirm").get_json()
     assert (confirmed["status"], confirmed["booked"]) == ("done", True)
     assert ledger.balance_minutes(street.bert) == 45
     again = api(street.anna).post(f"{url}/confirm")
     assert again.status_code in (200, 409)
     assert ledger.balance_minutes(street.bert) == 45  # booked exactly once
-    _error(api(street.anna).post(f"{url}/cancel", json={"reason": "toch niet"}), 409)
+    api_error(api(street.anna).post(f"{url}/cancel", json={"reason": "toch niet"}), 409)
     thanks = api(street.anna).post(f"{url}/thanks", json={"body": "Dank je wel!"})
     assert thanks.status_code == 201 and thanks.get_json()["body"] == "Dank je wel!"
 
 
 def test_a_reaction_to_ones_own_or_a_closed_listing_is_refused(api, street, make) -> None:
     listing = make.listing(street.anna, title="Lamp ophangen")
-    _error(api(street.anna).post(f"/listings/{listing.id}/matches", json={"message": "Ik"}), 409)
+    api_error(api(street.anna).post(f"/listings/{listing.id}/matches", json={"message": "Ik"}), 409)
     api(street.anna).post(f"/listings/{listing.id}/matches", json={"message": ""})
     closed = make.listing(street.anna, title="Al geregeld")
     from buurthulp.listings import services as listings
 
     listings.change_status(closed.id, "close", actor=street.anna)
-    _error(api(street.bert).post(f"/listings/{closed.id}/matches", json={"message": "Ik"}), 404)
+    api_error(api(street.bert).post(f"/listings/{closed.id}/matches", json={"message": "Ik"}), 404)
     bad = api(street.bert).post(f"/listings/{listing.id}/matches", json={"message": 5})
     assert bad.status_code == 422
     assert _count(Match) == 0
@@ -215,10 +190,10 @@ def test_an_invitation_answered_no_and_a_dispute_through_the_api(api, street, ma
     )
     assert invited.status_code == 201 and invited.get_json()["status"] == "invited"
     url = f"/matches/{invited.get_json()['id']}"
-    _error(api(street.anna).post(f"{url}/answer", json={"yes": True}), 403)
+    api_error(api(street.anna).post(f"{url}/answer", json={"yes": True}), 403)
     no = api(street.bert).post(f"{url}/answer", json={"yes": False})
     assert no.get_json()["status"] == "declined"
-    _error(
+    api_error(
         api(street.anna).post(f"/listings/{listing.id}/invitations", json={"member_id": 10**6}),
         404,
     )
@@ -231,7 +206,7 @@ def test_an_invitation_answered_no_and_a_dispute_through_the_api(api, street, ma
         "agreed"
     )
     api(street.carla).post(f"{url}/complete", json={"minutes": 300})
-    _error(api(street.carla).post(f"{url}/dispute", json={"reason": "klopt niet"}), 403)
+    api_error(api(street.carla).post(f"{url}/dispute", json={"reason": "klopt niet"}), 403)
     disputed = api(street.anna).post(f"{url}/dispute", json={"reason": "Het was een uur"})
     assert disputed.get_json()["status"] == "disputed"
     assert ledger.balance_minutes(street.carla) == 0
@@ -277,7 +252,7 @@ def test_notifications_list_mark_read_and_settings(api, street, make) -> None:
     )
     lines = {s["topic"]: s["choice"] for s in settings.get_json()["items"]}
     assert lines["messages"] == "daily" and lines["reactions"] == "instant"
-    _error(
+    api_error(
         api(street.anna).put("/me/notification-settings", json={"topic": "x", "choice": "off"}),
         422,
     )
