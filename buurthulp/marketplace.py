@@ -45,6 +45,17 @@ KINDS = {
         "matches",
         _l("“%(title)s” has found its helper. Thank you for offering!"),
     ),
+    "matches.listing_closed": (
+        "matches",
+        _l(
+            "“%(title)s” is closed: help was found, or it is no longer needed. "
+            "Thank you for wanting to help!"
+        ),
+    ),
+    "matches.offer_closed": (
+        "matches",
+        _l("“%(title)s” is closed: this offer is no longer available. Thank you for asking!"),
+    ),
     "matches.cancelled": ("matches", _l("“%(title)s” was cancelled: %(reason)s")),
     "matches.please_confirm": ("matches", _l("Please confirm: “%(title)s” took %(minutes)s.")),
     "matches.done": ("matches", _l("Confirmed and booked: “%(title)s”, %(minutes)s.")),
@@ -60,7 +71,17 @@ KINDS = {
     ),
     "listings.ends_in_a_week": ("reminders", _l("Your listing “%(title)s” ends in a week.")),
     "listings.ends_tomorrow": ("reminders", _l("Your listing “%(title)s” ends tomorrow.")),
-    "listings.still_on": ("reminders", _l("Is your listing “%(title)s” still on?")),
+    "listings.still_on": (
+        "reminders",
+        _l("Is your listing “%(title)s” still on? Say so within 30 days, or we pause it for you."),
+    ),
+    "listings.paused_unanswered": (
+        "reminders",
+        _l(
+            "We paused your listing “%(title)s”: you did not say it is still on. Is it? "
+            "Open the listing and press “Open again”."
+        ),
+    ),
     "activities.signed_up": ("activities", _l("%(by)s signed up for “%(title)s”.")),
     "activities.moved_up": (
         "activities",
@@ -103,7 +124,9 @@ def _demo_marketplace(rng: Any) -> None:
 
 
 def register(app: Flask) -> None:
+    from buurthulp import signals
     from buurthulp.listings.views import bp as listings_bp
+    from buurthulp.matches.services import on_listing_closed
     from buurthulp.matches.views import bp as matches_bp
     from buurthulp.notifications.cli import notifications_cli
     from buurthulp.notifications.services import register_kind
@@ -114,6 +137,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(notifications_cli)
     for kind, (topic, sentence) in KINDS.items():
         register_kind(kind, sentence, topic=topic)
+    # A module-level function held strongly: connecting again for a second app is a no-op.
+    signals.listing_closed.connect(on_listing_closed, weak=False)
     app.jinja_env.globals.update(
         kind_name=kind_name, listing_status=listing_status, match_status=match_status
     )

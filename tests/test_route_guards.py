@@ -158,6 +158,14 @@ def _match_id(world: World) -> int:
     return matches.accept(match.id, actor=resident).id
 
 
+def _category_id(world: World) -> int:
+    """A category of "this" neighbourhood's own, added by the admin."""
+    from buurthulp.listings.categories import add_category
+
+    admin = world.visitors["admin"]
+    return add_category(world.this.id, name="Fietsen maken", actor=admin).id
+
+
 PARAMETER_FACTORIES: dict[str, Callable[[World], Any]] = {
     "neighbourhood_id": lambda w: w.this.id,
     "member_id": lambda w: w.visitors["resident"].id,
@@ -167,6 +175,7 @@ PARAMETER_FACTORIES: dict[str, Callable[[World], Any]] = {
     "id": lambda w: _activity(w).id,
     "code": lambda w: _activity(w).code,
     "match_id": _match_id,
+    "category_id": _category_id,
 }
 
 
@@ -269,6 +278,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "admin.index": ADMIN_ONLY,
     "admin.new_neighbourhood": ADMIN_ONLY,
     "admin.edit_neighbourhood": ADMIN_ONLY,
+    "admin.categories": ADMIN_ONLY,
+    "admin.edit_category": ADMIN_ONLY,
     "admin.roles": ADMIN_ONLY,
     "admin.mail_status": ADMIN_ONLY,
     # Only in development; these tests run as "testing".

@@ -1,16 +1,24 @@
-"""Admin forms: neighbourhoods and roles."""
+"""Admin forms: neighbourhoods, their categories, and roles."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from buurthulp.auth.labels import ROLE_LABELS
 from buurthulp.auth.roles import Role
 from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.inputs import MAX_ID
+from buurthulp.listings.categories import NAME_MAX as CATEGORY_NAME_MAX
 
 
 class NeighbourhoodForm(FlaskForm):
@@ -48,3 +56,28 @@ class RoleForm(FlaskForm):
 
 class RetryForm(FlaskForm):
     message_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
+
+
+TRUST_CHOICES = [
+    ("", _l("Anyone may help")),
+    ("verified", _l("Only a verified helper")),
+    ("vog", _l("Only a helper with a certificate of conduct (VOG)")),
+]
+
+
+class CategoryForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=CATEGORY_NAME_MAX)],
+        description=_l("A few words residents understand, for example: bike repairs."),
+    )
+    trust_needed = SelectField(
+        _l("Who may help with it in this neighbourhood?"),
+        choices=TRUST_CHOICES,
+        default="",
+        description=_l("For help inside someone's home, ask for a verified helper."),
+    )
+
+
+class CategoryEditForm(CategoryForm):
+    remove = SubmitField(_l("Remove this category"))

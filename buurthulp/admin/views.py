@@ -1,15 +1,24 @@
-"""The admin's pages: neighbourhoods, roles, mail delivery, and (development) the outbox."""
+"""The admin's pages: neighbourhoods and their categories, roles, mail delivery, and
+(development) the outbox."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, url_for
 
-from buurthulp.admin.forms import NeighbourhoodForm, RetryForm, RoleForm
+from buurthulp.admin.forms import (
+    TRUST_CHOICES,
+    CategoryEditForm,
+    CategoryForm,
+    NeighbourhoodForm,
+    RetryForm,
+    RoleForm,
+)
 from buurthulp.auth import services as auth_services
 from buurthulp.auth.guards import current_member, requires
 from buurthulp.auth.roles import Permission, Role
 from buurthulp.errors import InvalidInput
 from buurthulp.i18n import gettext as _
+from buurthulp.listings import categories as listing_categories
 from buurthulp.neighbourhoods import services as hoods
 from buurthulp.outbox import services as outbox
 from buurthulp.pages import Outcome, handle_form
@@ -79,6 +88,61 @@ def edit_neighbourhood(neighbourhood_id: int):
         form.default_upper_hours.data = hood.default_upper_limit // 60
         form.area_text.data = hood.area_geojson or ""
     return _neighbourhood_page(form, neighbourhood_id, hood)
+
+
+@bp.route("/buurten/<int:neighbourhood_id>/categorieen", methods=["GET", "POST"])
+@requires(Permission.NEIGHBOURHOODS_MANAGE)
+def categories(neighbourhood_id: int):
+    """The categories residents here choose from; add one for this neighbourhood."""
+    actor = current_member()
+    hood = hoods.get_neighbourhood_or_404(neighbourhood_id)
+    rows = listing_categories.categories_of(hood.id, actor=actor)
+    form = CategoryForm()
+
+    def act() -> Outcome:
+        listing_categories.add_category(
+            hood.id, name=form.name.data, trust_needed=form.trust_needed.data, actor=actor
+        )
+        return _("The category has been added."), url_for(
+            "admin.categories", neighbourhood_id=hood.id
+        )
+
+    return handle_form(
+        form, act, "admin/categories.html", hood=hood, rows=rows, trust=dict(TRUST_CHOICES)
+    )
+
+
+@bp.route("/buurten/<int:neighbourhood_id>/categorieen/<int:category_id>", methods=["GET", "POST"])
+@requires(Permission.NEIGHBOURHOODS_MANAGE)
+def edit_category(neighbourhood_id: int, category_id: int):
+    """Rename a neighbourhood's own category, remove it while unused, or ask for a trusted
+    helper (shared categories: only the last)."""
+    actor = current_member()
+    hood = hoods.get_neighbourhood_or_404(neighbourhood_id)
+    row = listing_categories.category_row(hood.id, category_id, actor=actor)
+    form = CategoryEditForm()
+    if row.category.shared:
+        del form.name  # a shared category keeps its name
+    if not form.is_submitted():
+        if not row.category.shared:
+            form.name.data = row.label
+        form.trust_needed.data = row.trust_needed or ""
+    back = url_for("admin.categories", neighbourhood_id=hood.id)
+
+    def act() -> Outcome:
+        if form.remove.data and not row.category.shared:
+            listing_categories.remove_category(hood.id, row.category.id, actor=actor)
+            return _("The category has been removed."), back
+        listing_categories.save_category(
+            hood.id,
+            row.category.id,
+            name=None if row.category.shared else form.name.data,
+            trust_needed=form.trust_needed.data,
+            actor=actor,
+        )
+        return _("The category has been saved."), back
+
+    return handle_form(form, act, "admin/category_form.html", hood=hood, row=row)
 
 
 @bp.route("/rollen", methods=["GET", "POST"])

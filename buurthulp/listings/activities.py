@@ -393,6 +393,31 @@ def calendar_file(listing_id: object, *, actor: Member) -> CalendarFile:
     return CalendarFile(filename=f"activiteit-{listing.id}.ics", text=ics(listing))
 
 
+# RFC 5545 (3.2.19, 3.6.5): a TZID needs its VTIMEZONE in the same file. Local times, not
+# UTC: a weekly coffee morning at 10:00 stays at 10:00 after the clocks change, which a
+# series in UTC would not. The EU rule since 1996: summer time from the last Sunday of
+# March 02:00 to the last Sunday of October 03:00.
+AMSTERDAM_VTIMEZONE = (
+    "BEGIN:VTIMEZONE",
+    "TZID:Europe/Amsterdam",
+    "BEGIN:DAYLIGHT",
+    "TZOFFSETFROM:+0100",
+    "TZOFFSETTO:+0200",
+    "TZNAME:CEST",
+    "DTSTART:19810329T020000",
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+    "END:DAYLIGHT",
+    "BEGIN:STANDARD",
+    "TZOFFSETFROM:+0200",
+    "TZOFFSETTO:+0100",
+    "TZNAME:CET",
+    "DTSTART:19961027T030000",
+    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+    "END:STANDARD",
+    "END:VTIMEZONE",
+)
+
+
 def ics(listing: Listing) -> str:
     """ "Zet in mijn agenda": the activity (and its series) as an iCalendar file."""
     if listing.starts_at is None:
@@ -404,6 +429,7 @@ def ics(listing: Listing) -> str:
         "VERSION:2.0",
         "PRODID:-//Buurthulp//NL",
         "CALSCALE:GREGORIAN",
+        *AMSTERDAM_VTIMEZONE,
         "BEGIN:VEVENT",
         f"UID:listing-{listing.id}@buurthulp",
         f"DTSTAMP:{stamp}",

@@ -42,6 +42,7 @@ from buurthulp.listings.models import (
 )
 from buurthulp.listings.taxonomy import SHARED, SHARED_SLUGS
 from buurthulp.models_base import utcnow
+from buurthulp.signals import listing_closed
 
 LISTING_DAYS = 30
 STILL_ON_DAYS = 91  # a standing offer is asked "still on?" about every three months
@@ -347,13 +348,23 @@ def update_listing(listing_id: object, data: ListingInput, *, actor: Member) -> 
     data.kind = listing.kind
     clean = _clean(data, now=now)
     with transaction():
-        listing = db.session.get_one(Listing, listing.id)
+        listing = db.session.get_one(Listing, listing.id, with_for_update=True)
         listing.category_id = _category(data.category, listing.neighbourhood_id).id
         _apply(listing, clean)
         if listing.kind == "activity" and listing.recurrence is None:
             listing.expires_at = _expiry(clean, now)
+        elif listing.kind == "offer" and clean.standing != (listing.expires_at is None):
+            # Ticked: it stands from now on; unticked: it ends 30 days from today.
+            _restart_clock(listing, _expiry(clean, now))
         listing.updated_at = now
     return listing
+
+
+def _restart_clock(listing: Listing, expires_at: datetime | None) -> None:
+    """A new end (or none): the reminders and the "still on?" question start over."""
+    listing.expires_at = expires_at
+    listing.reminded_week_at = listing.reminded_day_at = None
+    listing.still_on_asked_at = None
 
 
 ACTIONS = {
@@ -377,28 +388,69 @@ def change_status(
         listing = db.session.get_one(Listing, listing.id, with_for_update=True)
         if listing.status not in allowed:
             raise Conflict(_("This listing cannot do that now."))
-        if action == "reopen" and is_expired(listing, now):
-            listing.expires_at = now + timedelta(days=LISTING_DAYS)
-            listing.reminded_week_at = listing.reminded_day_at = None
+        if action == "reopen":
+            if is_expired(listing, now):
+                _restart_clock(listing, now + timedelta(days=LISTING_DAYS))
+            # Reopening answers an open "still on?" question (or one left unanswered).
+            listing.still_on_asked_at = None
         listing.status = target
         listing.closed_at = now if target == "closed" else None
         listing.updated_at = now
+        if target == "closed":
+            # Matches decline the open reactions and thank those neighbours (a signal:
+            # matches imports listings, never the other way round).
+            listing_closed.send(listing)
     return listing
 
 
-def extend(listing_id: object, *, actor: Member, now: datetime | None = None) -> Listing:
-    """ "30 days longer": from the old end or from now, whichever is later."""
+def clock_stamp(listing: Listing) -> int | None:
+    """What a mailed "extend" or "still on" link is minted for: the end it would move, or
+    the moment the question was asked (whole seconds, the same on both databases)."""
+    moment = listing.expires_at or listing.still_on_asked_at
+    return int(moment.timestamp()) if moment is not None else None
+
+
+def link_used() -> InvalidInput:
+    return InvalidInput(
+        _(
+            "This link was already used, or your listing was extended since. "
+            "Log in to see your listing."
+        )
+    )
+
+
+def check_link_stamp(listing: Listing, minted_for: int) -> None:
+    """A mailed link works only for the end (or question) it was made for."""
+    if clock_stamp(listing) != minted_for:
+        raise link_used()
+    if listing.status == "closed":
+        raise Conflict(_("This listing is closed. Reopen it first."))
+
+
+def extend(
+    listing_id: object,
+    *,
+    actor: Member,
+    now: datetime | None = None,
+    minted_for: int | None = None,
+) -> Listing:
+    """ "Extend by 30 days": from the old end or from now, whichever is later. For a
+    standing offer (no end) it answers "still on?" with yes.
+
+    `minted_for` comes from a mailed link: the link works only while the listing still
+    has the end (or the open question) it was made for, so it works once."""
     listing = get_listing(listing_id, actor, need="manage")
     now = now or utcnow()
     with transaction():
         listing = db.session.get_one(Listing, listing.id, with_for_update=True)
+        if minted_for is not None:
+            check_link_stamp(listing, minted_for)
         if listing.status == "closed":
             raise Conflict(_("This listing is closed. Reopen it first."))
         if listing.expires_at is None:
             listing.still_on_asked_at = None  # "still on": yes
         else:
-            listing.expires_at = max(listing.expires_at, now) + timedelta(days=LISTING_DAYS)
-            listing.reminded_week_at = listing.reminded_day_at = None
+            _restart_clock(listing, max(listing.expires_at, now) + timedelta(days=LISTING_DAYS))
         listing.updated_at = now
     return listing
 

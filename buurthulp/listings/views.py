@@ -110,6 +110,9 @@ def edit(listing_id: int) -> Any:
     member = _me()
     listing = services.get_listing(listing_id, member, need="manage")
     form = _listing_form(member, ListingForm(obj=listing))
+    # Only an activity's form shows "repeats"; without this, the None read from a request
+    # or offer is no valid choice and every save of one was refused.
+    form.recurrence.data = form.recurrence.data or ""
     if not form.is_submitted():
         form.kind.data = listing.kind
         form.category.data = listing.category.slug
@@ -136,8 +139,11 @@ def edit(listing_id: int) -> Any:
 def change(listing_id: int, action: str) -> Any:
     member = _me()
     if action == "verlengen":
-        services.extend(listing_id, actor=member)
-        message = _("Your listing stays 30 days longer.")
+        listing = services.extend(listing_id, actor=member)
+        if listing.expires_at is not None:
+            message = _("Your listing stays 30 days longer.")
+        else:
+            message = _("Thank you: your listing stays online.")
     else:
         verbs = {"pauzeren": "pause", "heropenen": "reopen", "sluiten": "close"}
         services.change_status(listing_id, verbs[action], actor=member)
@@ -147,13 +153,17 @@ def change(listing_id: int, action: str) -> Any:
             "sluiten": _("Your listing is closed."),
         }[action]
     flash(message, "success")
+    # The buttons on "My help" bring the owner back there; only that page, never a URL.
+    if request.form.get("terug") == "mijn":
+        return redirect(url_for("listings.mine"), code=303)
     return redirect(url_for("listings.show", listing_id=listing_id), code=303)
 
 
 @bp.route("/verlengen/<token>", methods=["GET", "POST"])
 @public
 def extend_by_link(token: str) -> Any:
-    """The one-click link in the reminder mail: works without logging in."""
+    """The link in the reminder mail, without logging in: a page with one button (a link
+    scanner that opens it changes nothing). It works once, for the end it was made for."""
     listing = clock.read_extend_link(token)
     if request.method == "POST":
         listing = clock.extend_by_link(token)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
 
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
@@ -632,11 +632,25 @@ def invitations_since(member_ids: list[int], since: datetime) -> dict[int, int]:
     }
 
 
-def withdraw_open_reactions(listing_id: int) -> None:
-    """A closed listing takes no more reactions; open ones are declined (only flushes)."""
-    db.session.execute(
-        update(Match)
+def withdraw_open_reactions(listing_id: int) -> int:
+    """A closed listing takes no more reactions: the open ones (reacted or asked, not yet
+    answered) are declined, and each of those neighbours is thanked kindly. Runs inside
+    the caller's transaction (only flushes); returns how many were declined."""
+    listing = db.session.get_one(Listing, listing_id)
+    kind = "matches.offer_closed" if listing.kind == "offer" else "matches.listing_closed"
+    now = utcnow()
+    open_ones = db.session.scalars(
+        select(Match)
         .where(Match.listing_id == listing_id, Match.status.in_(("proposed", "invited")))
-        .values(status="declined", updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+        .order_by(Match.id)
+    ).all()
+    for match in open_ones:
+        match.status, match.updated_at = "declined", now
+        _tell(match.responder_id, kind, match)
+    db.session.flush()
+    return len(open_ones)
+
+
+def on_listing_closed(listing: Listing) -> None:
+    """Receiver of `signals.listing_closed` (connected by `marketplace.register`)."""
+    withdraw_open_reactions(listing.id)

@@ -3,7 +3,8 @@
 New listings near them that fit their interests are *chosen*, not dumped: near and recent
 first, listings nobody has answered before others, no author twice and no category three
 times, and never a listing this member was sent before. Notifications the member set to
-"once a day" come along. `flask notifications digest` sends them (cron or a timer, daily).
+"once a day" come along, grouped by topic, each group with its own unsubscribe link.
+`flask notifications digest` sends them (cron or a timer, daily).
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from buurthulp.i18n import gettext as _
 from buurthulp.links import absolute_url
 from buurthulp.models_base import utcnow
 from buurthulp.notifications.models import DigestSent, Notification
-from buurthulp.notifications.services import choice_of, text_of
+from buurthulp.notifications.services import (
+    DIGEST,
+    TOPICS,
+    choice_of,
+    text_of,
+    topic_label,
+    topic_of,
+)
 from buurthulp.outbox.services import link_marker, queue_mail
 
 DIGEST_SIZE = 6
@@ -73,6 +81,20 @@ def digest_for(member: Member, now: datetime) -> bool:
     listings = nearby_for(member, now) if choice_of(member.id, "nearby") == "daily" else []
     if not pending and not listings:
         return False
+    # One group per topic, each with its own unsubscribe link; the mail's own link (and its
+    # List-Unsubscribe header) stops the daily mail as a whole.
+    links: dict[str, tuple[str, dict[str, object]]] = {
+        "unsubscribe": ("unsubscribe", {"topic": DIGEST})
+    }
+
+    def stop_line(topic: str) -> str:
+        name = f"unsubscribe-{topic}"
+        links[name] = ("unsubscribe", {"topic": topic})
+        return _("No more e-mail about this? %(link)s", link=link_marker(name))
+
+    by_topic: dict[str, list[Notification]] = {}
+    for notification in pending:
+        by_topic.setdefault(topic_of(notification), []).append(notification)
     with force_locale(member.locale or "nl"):
         lines = [_("Hello %(name)s,", name=member.display_name), ""]
         if listings:
@@ -80,14 +102,15 @@ def digest_for(member: Member, now: datetime) -> bool:
             for card in listings:
                 lines.append(f"- {card.title} ({card.distance_label}, {card.neighbourhood})")
                 lines.append(f"  {absolute_url('listings.show', listing_id=card.id)}")
-            lines.append("")
-        if pending:
-            lines.append(_("What happened:"))
-            lines.extend(f"- {text_of(n)}" for n in pending)
-            lines.append("")
+            lines += [stop_line("nearby"), ""]
+        for topic in TOPICS:
+            if topic in by_topic:
+                lines.append(f"{topic_label(topic)}:")
+                lines.extend(f"- {text_of(n)}" for n in by_topic[topic])
+                lines += [stop_line(topic), ""]
         lines += [
             "-- ",
-            _("No more of these e-mails? %(link)s", link=link_marker("unsubscribe")),
+            _("No more daily e-mail at all? %(link)s", link=link_marker("unsubscribe")),
             _("All your settings: %(link)s", link=absolute_url("notifications.settings")),
         ]
         subject = _("Buurthulp: news for you")
@@ -97,7 +120,7 @@ def digest_for(member: Member, now: datetime) -> bool:
             member_id=member.id,
             subject=subject,
             body="\n".join(lines),
-            links={"unsubscribe": ("unsubscribe", {"topic": "nearby"})},
+            links=links,
         )
         db.session.add_all(
             DigestSent(member_id=member.id, listing_id=c.id, sent_at=now) for c in listings

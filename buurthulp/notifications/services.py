@@ -38,6 +38,9 @@ from buurthulp.outbox.services import link_marker, link_minter, queue_mail
 
 PAGE_SIZE = 30
 UNSUBSCRIBE_SALT = "unsubscribe"
+#: Not a topic of its own: an unsubscribe link for the daily digest as a whole (its
+#: List-Unsubscribe header) turns every topic now set to "once a day" off.
+DIGEST = "digest"
 
 #: Topics, one settings line each: (label, default choice, the choices offered).
 TOPICS: dict[str, tuple[object, str, tuple[str, ...]]] = {
@@ -191,6 +194,11 @@ class Shown:
     read: bool
 
 
+def topic_of(notification: Notification) -> str:
+    kind = _KINDS.get(notification.kind)
+    return kind.topic if kind is not None else "account"
+
+
 def text_of(notification: Notification) -> str:
     """The sentence in the reader's language, with its fields filled in."""
     kind = _KINDS.get(notification.kind)
@@ -313,17 +321,25 @@ def read_unsubscribe(token: object) -> tuple[Member, str]:
         raise invalid from None
     member = db.session.get(Member, data.get("m")) if isinstance(data, dict) else None
     topic = data.get("t") if isinstance(data, dict) else None
-    if member is None or topic not in TOPICS:
+    if member is None or (topic not in TOPICS and topic != DIGEST):
         raise invalid
     return member, str(topic)
 
 
 def unsubscribe(token: object) -> tuple[Member, str]:
-    """One click from a mail: no more mail about this topic."""
+    """One click from a mail: no more mail about this topic (for the digest's own link:
+    no more daily mail at all)."""
     member, topic = read_unsubscribe(token)
-    set_choice(member, topic, "off", actor=member)
+    if topic == DIGEST:
+        for setting in settings_of(member):
+            if setting.choice == "daily":
+                set_choice(member, setting.topic, "off", actor=member)
+    else:
+        set_choice(member, topic, "off", actor=member)
     return member, topic
 
 
 def topic_label(topic: str) -> str:
+    if topic == DIGEST:
+        return _("the daily e-mail with news for you")
     return str(TOPICS[topic][0])

@@ -224,3 +224,45 @@ def test_the_api_gives_a_seat_then_a_waiting_position_and_a_204_on_cancel(
     request = make.listing(street.anna, title="Boodschappen")
     wrong = client.post(f"/api/v1/listings/{request.id}/signups", headers=api_headers(street.bert))
     assert wrong.status_code == 409
+
+
+def _last_sunday(year: int, month: int) -> int:
+    """The day of the month of its last Sunday (March and October: 31 days)."""
+    return max(d for d in range(25, 32) if datetime(year, month, d).weekday() == 6)
+
+
+def _offset_by_the_files_rule(local: datetime) -> timedelta:
+    """The UTC offset the file's own VTIMEZONE gives a wall-clock time in Amsterdam."""
+    summer_from = datetime(local.year, 3, _last_sunday(local.year, 3), 2)
+    summer_until = datetime(local.year, 10, _last_sunday(local.year, 10), 3)
+    return timedelta(hours=2 if summer_from <= local < summer_until else 1)
+
+
+@pytest.mark.parametrize("month", [1, 7])  # winter time and summer time
+def test_the_calendar_file_defines_the_amsterdam_time_it_uses(street, make, month) -> None:
+    now = utcnow().astimezone(LOCAL_TZ)
+    year = now.year + (1 if now.month >= month else 0)
+    starts = datetime(year, month, 15, 10, tzinfo=LOCAL_TZ)
+    coffee = make.listing(street.anna, "activity", title="Koffieochtend", starts_at=starts)
+    lines = activities.ics(coffee).split("\r\n")
+    assert lines.index("BEGIN:VTIMEZONE") < lines.index("BEGIN:VEVENT")  # RFC 5545 3.6.5
+    assert "TZID:Europe/Amsterdam" in lines
+    summer = lines[lines.index("BEGIN:DAYLIGHT") : lines.index("END:DAYLIGHT")]
+    winter = lines[lines.index("BEGIN:STANDARD") : lines.index("END:STANDARD")]
+    # The rules the offsets below are computed by: last Sunday of March / of October.
+    assert {"TZOFFSETTO:+0200", "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"} <= set(summer)
+    assert {"TZOFFSETTO:+0100", "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU"} <= set(winter)
+    start_line = next(line for line in lines if line.startswith("DTSTART;"))
+    assert start_line == f"DTSTART;TZID=Europe/Amsterdam:{year}{month:02d}15T100000"
+    wall = datetime.strptime(start_line.rsplit(":", 1)[1], "%Y%m%dT%H%M%S")
+    # A calendar reading the file lands on the moment the activity starts.
+    assert wall - _offset_by_the_files_rule(wall) == coffee.starts_at.replace(tzinfo=None)
+    assert _offset_by_the_files_rule(wall) == starts.utcoffset()
+
+
+def test_the_calendar_download_carries_the_time_zone(client, login, street, make) -> None:
+    coffee = make.listing(street.anna, "activity", title="Koffieochtend")
+    login(street.bert)
+    body = client.get(f"/hulp/{coffee.id}/agenda.ics").get_data(as_text=True)
+    assert "BEGIN:VTIMEZONE\r\nTZID:Europe/Amsterdam\r\n" in body
+    assert body.index("END:VTIMEZONE") < body.index("BEGIN:VEVENT")

@@ -274,3 +274,71 @@ def test_the_cards_above_have_the_fields_of_the_feeds_cards() -> None:
     from buurthulp.matching.feed import Card
 
     assert set(FakeCard.__dataclass_fields__) <= set(Card.__dataclass_fields__)
+
+
+def _unsubscribe_links_in(text: str) -> list[str]:
+    return [urlsplit(word).path for word in text.split() if "/notificaties/afmelden/" in word]
+
+
+def _unsubscribe_links(mail) -> list[str]:
+    return _unsubscribe_links_in(mail.get_content())
+
+
+def test_each_group_of_the_digest_unsubscribes_its_own_topic(client, street, make, mailbox):
+    street.carla.tags  # noqa: B018 - loaded before the change below
+    from buurthulp.accounts.services import set_tags
+    from buurthulp.listings import activities
+
+    with transaction():
+        set_tags(street.carla, "interest", ["tuin"])
+    for topic in ("activities", "reactions"):
+        notifications.set_choice(street.carla, topic, "daily", actor=street.carla)
+    make.listing(street.anna, title="Hulp bij het snoeien", category="tuin")
+    walk = make.listing(street.anna, "activity", title="Wandelgroep")
+    activities.sign_up(walk.id, actor=street.carla)
+    activities.message_attendees(walk.id, actor=street.anna, body="We starten bij de kerk")
+    offer = make.listing(street.carla, "offer", title="Ik help met snoeien", category="tuin")
+    matches.react(offer.id, actor=street.bert, message="Graag")
+    mailbox.clear()
+
+    assert digest.send_digests() >= 1
+    [mail] = _mails_to(mailbox, street.carla)
+    # Groups are separated by an empty line; each ends with its own unsubscribe link.
+    groups = [g for g in mail.get_content().split("\n\n") if "\n- " in g or g.startswith("- ")]
+    links = {group: _unsubscribe_links_in(group) for group in groups}
+    [nearby] = next(v for k, v in links.items() if "Hulp bij het snoeien" in k)
+    [activity] = next(v for k, v in links.items() if "We starten bij de kerk" in k)
+    [reaction] = next(v for k, v in links.items() if "Bert" in k)
+    assert len({nearby, activity, reaction}) == 3
+    [*_groups, whole] = _unsubscribe_links(mail)
+    assert whole not in (nearby, activity, reaction)
+    assert mail["List-Unsubscribe"] == f"<http://buurthulp.test{whole}>"
+
+    assert client.post(activity).status_code == 200
+    assert notifications.choice_of(street.carla.id, "activities") == "off"
+    assert notifications.choice_of(street.carla.id, "nearby") == "daily"
+    assert notifications.choice_of(street.carla.id, "reactions") == "daily"
+    assert client.post(nearby).status_code == 200
+    assert notifications.choice_of(street.carla.id, "nearby") == "off"
+    assert notifications.choice_of(street.carla.id, "reactions") == "daily"
+    assert client.post(reaction).status_code == 200
+    assert notifications.choice_of(street.carla.id, "reactions") == "off"
+
+
+def test_the_digests_own_link_stops_every_daily_topic_and_nothing_else(client, street, mailbox):
+    notifications.set_choice(street.carla, "activities", "daily", actor=street.carla)
+    with transaction():
+        notifications.notify(
+            street.carla.id, "activities.message", by="Anna", title="Wandelen", text="Hoi"
+        )
+    mailbox.clear()
+    digest.digest_for(street.carla, utcnow())
+    [mail] = _mails_to(mailbox, street.carla)
+    whole = urlsplit(mail["List-Unsubscribe"].strip("<>")).path
+    page = client.get(whole)
+    assert page.status_code == 200 and "daily e-mail" in page.get_data(as_text=True)
+    # What a mail program sends (RFC 8058): no session, no form token.
+    assert client.post(whole, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert notifications.choice_of(street.carla.id, "activities") == "off"
+    assert notifications.choice_of(street.carla.id, "nearby") == "off"
+    assert notifications.choice_of(street.carla.id, "reactions") == "instant"  # not daily
