@@ -9,6 +9,8 @@ import click
 from flask import Flask, url_for
 from flask.cli import AppGroup
 
+from buurthulp.auth.permissions import may
+from buurthulp.auth.roles import Permission
 from buurthulp.i18n import gettext as _
 from buurthulp.i18n import lazy_gettext as _l
 
@@ -146,6 +148,15 @@ def _home_links(member: Any) -> list[dict[str, str]]:
             "text": _("Your listings, reactions and matches."),
         },
     ]
+    if may(member, Permission.MATCHES_VIEW_ALL):
+        links.insert(
+            0,
+            {
+                "url": url_for("matches.waiting_list"),
+                "title": _("Waits for a coordinator"),
+                "text": _("Disputed minutes and payments that need the solidarity pool."),
+            },
+        )
     return links
 
 

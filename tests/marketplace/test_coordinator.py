@@ -301,6 +301,105 @@ def test_the_clock_leaves_a_helped_payer_to_the_coordinator(street, make) -> Non
     assert _waiting_ids(street.coord) == {}
 
 
+# Through the web ----------------------------------------------------------------------------
+
+
+def test_the_staff_page_shows_own_neighbourhoods_only_and_is_logged(
+    app, client, login, street, make
+) -> None:
+    match = _disputed(street, make, title="Lamp ophangen")
+    login(street.coord)
+    page = client.get("/matches/beheer")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Lamp ophangen" in html and "Anna" in html and "Bert" in html
+    assert f"/matches/{match.id}" in html
+    logged = set(
+        db.session.scalars(
+            select(AccessLogEntry.subject_id).where(
+                AccessLogEntry.viewer_id == street.coord.id,
+                AccessLogEntry.what == "match-queue",
+            )
+        )
+    )
+    assert logged == {street.anna.id, street.bert.id}
+    home = client.get("/").get_data(as_text=True)
+    assert "/matches/beheer" in home
+
+    login(street.other_coord)
+    assert "Lamp ophangen" not in client.get("/matches/beheer").get_data(as_text=True)
+    assert client.get(f"/matches/{match.id}").status_code == 404
+    assert (
+        client.post(f"/matches/{match.id}/beslissen", data={"decision": "confirm"}).status_code
+        == 404
+    )
+
+    login(street.carla)
+    assert client.get("/matches/beheer").status_code == 403
+    assert "/matches/beheer" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_coordinator_settles_a_dispute_from_the_match_page(
+    app, client, login, street, make
+) -> None:
+    match = _disputed(street, make)
+    login(street.coord)
+    page = client.get(f"/matches/{match.id}").get_data(as_text=True)
+    assert f"/matches/{match.id}/beslissen" in page and "Het was maar een half uur" in page
+    assert (
+        db.session.scalar(
+            select(func.count(AccessLogEntry.id)).where(
+                AccessLogEntry.viewer_id == street.coord.id, AccessLogEntry.what == "match"
+            )
+        )
+        == 2
+    )
+    url = f"/matches/{match.id}/beslissen"
+    assert client.post(url, data={"decision": "correct"}).status_code == 422  # no minutes
+    no_note = client.post(url, data={"decision": "correct", "minutes": "30"})
+    assert no_note.status_code == 422 and db.session.get(Match, match.id).status == "disputed"
+    data = {"decision": "correct", "minutes": "30", "note": "Samen besproken."}
+    assert client.post(url, data=data).status_code == 303
+    assert client.post(url, data=data).status_code == 303  # pressed twice: still one transfer
+    assert _transfers() == 1 and ledger.balance_minutes(street.bert) == 30
+
+    login(street.anna)  # a party cannot settle, not even her own dispute
+    assert client.post(url, data={"decision": "cancel", "note": "x"}).status_code == 403
+
+
+def test_the_match_page_links_a_prefilled_grant_and_comes_back_to_confirm(
+    app, client, login, street, make
+) -> None:
+    from html import unescape
+
+    _fill_pool(street)
+    _low_limit(street, street.anna)
+    match = _awaiting(street, make)
+    matches.ask_pool(match.id, actor=street.anna)
+    login(street.coord)
+    page = client.get(f"/matches/{match.id}").get_data(as_text=True)
+    start = page.index(f"/tijdbank/beheer/pot/{street.hood.id}/toekennen?")
+    grant_url = unescape(page[start : page.index('"', start)])
+    form = client.get(grant_url).get_data(as_text=True)
+    assert f'<option selected value="{street.anna.id}"' in form
+    assert 'name="hours" type="number" value="1"' in form
+    assert "Boodschappen doen" in form  # what the grant is for
+    booked = client.post(
+        grant_url,
+        data={
+            "to_member_id": str(street.anna.id),
+            "hours": "1",
+            "minutes": "0",
+            "description": "Bijdrage",
+            "request_key": "grant-for-match",
+        },
+    )
+    assert booked.status_code == 303 and booked.headers["Location"].endswith(f"/matches/{match.id}")
+    assert client.post(f"/matches/{match.id}/bevestigen").status_code == 303
+    assert db.session.get(Match, match.id).status == "done"
+    assert ledger.balance_minutes(street.bert) == 60
+
+
 def test_the_list_costs_the_same_queries_however_long_it_is(street, make) -> None:
     from sqlalchemy import event
 
