@@ -9,6 +9,8 @@ import click
 from flask import Flask, url_for
 from flask.cli import AppGroup
 
+from buurthulp.auth.permissions import may
+from buurthulp.auth.roles import Permission
 from buurthulp.i18n import gettext as _
 from buurthulp.i18n import lazy_gettext as _l
 
@@ -59,6 +61,58 @@ KINDS = {
     "matches.cancelled": ("matches", _l("“%(title)s” was cancelled: %(reason)s")),
     "matches.please_confirm": ("matches", _l("Please confirm: “%(title)s” took %(minutes)s.")),
     "matches.done": ("matches", _l("Confirmed and booked: “%(title)s”, %(minutes)s.")),
+    "matches.auto_done": (
+        "matches",
+        _l(
+            "“%(title)s” was confirmed automatically after 14 days without an answer: "
+            "%(minutes)s booked."
+        ),
+    ),
+    "matches.limit_reached": (
+        "matches",
+        _l(
+            "“%(title)s” could not be confirmed automatically: your balance is at its lower "
+            "limit. A coordinator will help. You do not need to do anything."
+        ),
+    ),
+    "matches.pool_asked": (
+        "matches",
+        _l(
+            "%(by)s asked the coordinator to add time from the solidarity pool for "
+            "“%(title)s”, on your behalf."
+        ),
+    ),
+    "matches.dispute_settled": (
+        "matches",
+        _l("A coordinator settled the minutes for “%(title)s”: %(minutes)s booked. %(note)s"),
+    ),
+    "matches.dispute_cancelled": (
+        "matches",
+        _l("A coordinator cancelled “%(title)s”. No time is booked. %(note)s"),
+    ),
+    # For coordinators: a match in their neighbourhood waits for them.
+    "matches.dispute_waits": (
+        "reminders",
+        _l("%(by)s does not agree with the minutes for “%(title)s”. A coordinator decides."),
+    ),
+    "matches.pool_waits": (
+        "reminders",
+        _l("%(by)s asks for a contribution from the solidarity pool for “%(title)s”."),
+    ),
+    "matches.limit_waits": (
+        "reminders",
+        _l(
+            "“%(title)s” could not be confirmed automatically: the payer's balance is at "
+            "its lower limit."
+        ),
+    ),
+    "matches.helped_waits": (
+        "reminders",
+        _l(
+            "“%(title)s” waits for you to confirm: the payer is helped through a "
+            "coordinator, so it is not confirmed automatically."
+        ),
+    ),
     "matches.disputed": (
         "matches",
         _l("The minutes for “%(title)s” are not agreed. A coordinator will look at it."),
@@ -93,7 +147,7 @@ KINDS = {
 
 
 def _home_links(member: Any) -> list[dict[str, str]]:
-    return [
+    links = [
         {
             "url": url_for("listings.feed"),
             "title": _("Help nearby"),
@@ -115,6 +169,16 @@ def _home_links(member: Any) -> list[dict[str, str]]:
             "text": _("Your listings, reactions and matches."),
         },
     ]
+    if may(member, Permission.MATCHES_VIEW_ALL):
+        links.insert(
+            0,
+            {
+                "url": url_for("matches.waiting_list"),
+                "title": _("Waits for a coordinator"),
+                "text": _("Disputed minutes and payments that need the solidarity pool."),
+            },
+        )
+    return links
 
 
 def _demo_marketplace(rng: Any) -> None:

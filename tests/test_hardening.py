@@ -547,6 +547,15 @@ def test_raw_sql_cannot_change_or_delete_history(staffed, sql):
     assert db.session.scalar(select(func.count(Account.id))) > 0
 
 
+def _disputed_match(make, *, asker, helper) -> None:
+    from buurthulp.matches import services as matches
+
+    match = matches.react(make.listing(asker).id, actor=helper, message="Ik help")
+    matches.accept(match.id, actor=asker)
+    matches.complete(match.id, actor=helper, minutes=30)
+    matches.dispute(match.id, actor=asker, reason="Korter")
+
+
 def test_3_every_staff_page_logs_a_row_for_each_resident_it_shows(app, client, make):
     """Walk every staff GET route as the staff member who may open it, and check that each
     resident whose name is on the page got an access-log row from that very request."""
@@ -561,6 +570,7 @@ def test_3_every_staff_page_logs_a_row_for_each_resident_it_shows(app, client, m
     transfer = services.grant(
         neighbourhood_id=hood.id, to_member_id=bob.id, minutes=15, description="x", actor=coord
     ).transfer
+    _disputed_match(make, asker=alice, helper=bob)  # for the list of what waits for a coordinator
     values = {"neighbourhood_id": hood.id, "member_id": alice.id, "transfer_id": transfer.id}
     staff_rules = [r for r in GET_RULES if isinstance(app.view_functions[r.endpoint].access, tuple)]
     assert len(staff_rules) >= 15

@@ -309,6 +309,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "listings.extend_by_link": BAD_LINK,
     "matches.index": MEMBERS,
     "matches.show": MATCH,
+    # What waits for a coordinator: every coordinator may open it, and sees their own only.
+    "matches.waiting_list": COORDINATORS,
     "accounts.profile": MEMBERS,
     "notifications.settings": MEMBERS,
     "notifications.unsubscribe": BAD_LINK,

@@ -205,7 +205,7 @@ def dispute_match(id: int, body: ReasonIn) -> Any:
     return _match_out(matches.dispute(id, actor=member, reason=body.reason), member)
 
 
-@_step("ask-pool", "The payer asks the coordinator for minutes from the solidarity pool")
+@_step("ask-pool", "A party asks the coordinator for minutes from the pool for the payer")
 def ask_pool(id: int) -> Any:
     member = acting_member()
     return _match_out(matches.ask_pool(id, actor=member), member)

@@ -12,8 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from buurthulp.auth.models import Member
+from sqlalchemy import select
+
+from buurthulp.auth.models import Member, RoleAssignment
 from buurthulp.auth.roles import ROLE_PERMISSIONS, SELF_PERMISSIONS, Permission, Role
+from buurthulp.extensions import db
 
 
 class _Anywhere:
@@ -85,3 +88,30 @@ def scope_of(actor: Actor, permission: Permission) -> set[int] | None:
             return None
         ids.add(assignment.neighbourhood_id)
     return ids
+
+
+def holders_of(permission: Permission, neighbourhood_id: int) -> list[int]:
+    """The active staff members who hold `permission` in this neighbourhood (the inverse of
+    `scope_of`): whom to tell when something there waits for them. Residents' own
+    permissions are not staff work, so they never count here."""
+    roles = [
+        role.value
+        for role, held in ROLE_PERMISSIONS.items()
+        if role != Role.RESIDENT and permission in held
+    ]
+    if not roles:
+        return []
+    return list(
+        db.session.scalars(
+            select(RoleAssignment.member_id)
+            .join(Member, Member.id == RoleAssignment.member_id)
+            .where(
+                RoleAssignment.role.in_(roles),
+                (RoleAssignment.neighbourhood_id == neighbourhood_id)
+                | RoleAssignment.neighbourhood_id.is_(None),
+                Member.status == "active",
+            )
+            .distinct()
+            .order_by(RoleAssignment.member_id)
+        )
+    )

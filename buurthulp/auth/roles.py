@@ -40,6 +40,7 @@ class Permission(StrEnum):
     LISTINGS_VIEW_ALL = "listings:listing:view-all"
     MATCHES_VIEW_ALL = "matches:match:view-all"
     MATCHES_CONFIRM_ON_BEHALF = "matches:match:confirm-on-behalf"
+    MATCHES_DISPUTE_RESOLVE = "matches:dispute:resolve"
     # Admin.
     NEIGHBOURHOODS_MANAGE = "neighbourhoods:area:manage"
     ROLES_MANAGE = "auth:role:manage"
@@ -65,6 +66,7 @@ _COORDINATOR = {
     Permission.LISTINGS_VIEW_ALL,
     Permission.MATCHES_VIEW_ALL,
     Permission.MATCHES_CONFIRM_ON_BEHALF,
+    Permission.MATCHES_DISPUTE_RESOLVE,
 }
 _OUTREACH = {
     Permission.MEMBERS_DIRECTORY_VIEW,

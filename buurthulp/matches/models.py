@@ -5,6 +5,7 @@ one marks it done with the minutes, the other confirms, and the ledger books it 
     invited --no---> declined        proposed --(other helper chosen)--> declined
     agreed --complete--> awaiting_confirmation --confirm--> done (transfer booked)
                                                --dispute--> disputed (a coordinator decides)
+    disputed --resolve--> done (the disputed or corrected minutes) / cancelled (a coordinator)
     invited / proposed / agreed / awaiting_confirmation --cancel--> cancelled
 """
 
@@ -69,10 +70,18 @@ class Match(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     auto_confirmed: Mapped[bool] = mapped_column(default=False)
     transfer_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transfer.id"))
-    # The payer's lower limit refused the booking and they asked the coordinator for help.
+    # The payer's lower limit refused the booking and a party asked the coordinator for help.
     pool_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The clock could not confirm by itself: the payer's limit refused it (the payer and the
+    # coordinators are told once, at this moment), or the payer is helped through a
+    # coordinator and the coordinator confirms instead.
+    limit_refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    held_for_coordinator_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dispute_reason: Mapped[str | None] = mapped_column(String(500))
     disputed_by_id: Mapped[int | None] = mapped_column(ForeignKey("auth_member.id"))
+    disputed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the coordinator who settled a dispute wrote to both (kept with the match).
+    resolution_note: Mapped[str | None] = mapped_column(String(500))
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("auth_member.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

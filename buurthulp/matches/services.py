@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select
 
 from buurthulp.auth.models import Member
-from buurthulp.auth.permissions import may
+from buurthulp.auth.permissions import holders_of, may
 from buurthulp.auth.roles import Permission
 from buurthulp.db import transaction
-from buurthulp.errors import Conflict, LimitExceeded, NotAllowed, NotFound
+from buurthulp.errors import Conflict, InvalidInput, LimitExceeded, NotAllowed, NotFound
 from buurthulp.extensions import db
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import clean_int, clean_text, is_id
@@ -61,6 +61,14 @@ def _url(match: Match) -> str:
 
 def _tell(member_id: int, kind: str, match: Match, **params: object) -> None:
     notify(member_id, kind, url=_url(match), title=match.listing.title, **params)
+
+
+def _tell_coordinators(match: Match, kind: str, **params: object) -> None:
+    """Every coordinator of the listing's neighbourhood hears that the match waits for them,
+    except one who is a party: they cannot settle their own match, another one must."""
+    for member_id in holders_of(Permission.MATCHES_DISPUTE_RESOLVE, match.listing.neighbourhood_id):
+        if not is_party(match, member_id):
+            _tell(member_id, kind, match, **params)
 
 
 def may_help(member: Member, listing: Listing) -> bool:
@@ -368,8 +376,17 @@ def confirm(match_id: object, *, actor: Member, now: datetime | None = None) -> 
     return Confirmation(match, booked=True)
 
 
-def _book(match: Match, *, actor: Member, on_behalf_of: Member | None, now: datetime) -> None:
-    """Book the minutes (exactly once per match) and close the match, in one transaction."""
+def _book(
+    match: Match,
+    *,
+    actor: Member,
+    on_behalf_of: Member | None,
+    now: datetime,
+    notice: str = "matches.done",
+    **params: object,
+) -> None:
+    """Book the minutes (exactly once per match) and close the match, in one transaction.
+    Both parties get `notice`: confirmed, confirmed by the clock, or settled by a coordinator."""
     payer_id, payee_id = payer_and_payee(match)
     payer, payee = db.session.get_one(Member, payer_id), db.session.get_one(Member, payee_id)
     booking = book_match_payment(
@@ -386,7 +403,7 @@ def _book(match: Match, *, actor: Member, on_behalf_of: Member | None, now: date
     match.confirmed_by_id, match.confirmed_at, match.updated_at = actor.id, now, now
     db.session.flush()
     for member_id in (match.owner_id, match.responder_id):
-        _tell(member_id, "matches.done", match, minutes=match.minutes)
+        _tell(member_id, notice, match, minutes=match.minutes, **params)
 
 
 def dispute(match_id: object, *, actor: Member, reason: object) -> Match:
@@ -407,25 +424,102 @@ def dispute(match_id: object, *, actor: Member, reason: object) -> Match:
         if actor.id == match.completed_by_id:
             raise NotAllowed(_("You gave these minutes yourself. Cancel instead, or wait."))
         match.status, match.dispute_reason, match.disputed_by_id = "disputed", why, actor.id
-        match.updated_at = utcnow()
+        match.disputed_at = match.updated_at = utcnow()
         db.session.flush()
         _tell(other_party(match, actor.id), "matches.disputed", match)
+        _tell_coordinators(match, "matches.dispute_waits", by=actor.display_name)
     return match
 
 
 def ask_pool(match_id: object, *, actor: Member) -> Match:
-    """The payer's limit refused the booking: they ask the coordinator for a contribution
-    from the solidarity pool (it lands in the coordinator's queue)."""
+    """The payer's limit refused the booking: a party (the payer, or the other on the payer's
+    behalf) asks the coordinators for a contribution from the solidarity pool. They grant
+    it from the pool and confirm on the payer's behalf. Asking twice tells them once."""
     match = get_match(match_id, actor)
-    payer_id, _payee = payer_and_payee(match)
-    if actor.id != payer_id:
-        raise NotAllowed(_("Only the person who pays can ask for this."))
+    _party(match, actor, _("Only the two people in this match can ask for this."))
     with transaction():
         match = _locked(match.id)
         if match.status != "awaiting_confirmation":
             raise Conflict(_("This match is not waiting for a confirmation."))
         if match.pool_requested_at is None:
             match.pool_requested_at = utcnow()
+            db.session.flush()
+            payer_id, _payee = payer_and_payee(match)
+            if actor.id != payer_id:
+                _tell(payer_id, "matches.pool_asked", match, by=actor.display_name)
+            _tell_coordinators(match, "matches.pool_waits", by=actor.display_name)
+    return match
+
+
+def resolve_dispute(
+    match_id: object,
+    *,
+    actor: Member,
+    minutes: object = None,
+    note: object = "",
+    cancel: bool = False,
+    now: datetime | None = None,
+) -> Match:
+    """A coordinator settles disputed minutes: confirm them as given (`minutes=None`),
+    confirm corrected minutes (with a note), or cancel the match (with a note; nothing is
+    booked). Both parties hear the outcome and read the note.
+
+    The ledger books once: the same decision a second time returns the match with its one
+    transfer; a different decision on a settled match is refused. A coordinator who is a
+    party never settles their own match (another coordinator must). A cancelled dispute
+    does not reopen the listing: the help itself happened; the owner decides what is next.
+    """
+    text = clean_text(note, field="note", max_length=REASON_MAX)
+    amount = clean_int(minutes, field="minutes", minimum=1, maximum=10_000, required=False)
+    match = get_match(match_id, actor)
+    if is_party(match, actor.id):
+        raise NotAllowed(
+            _("You are part of this match. Ask another coordinator to settle it."),
+            code="own_benefit",
+        )
+    if not may(actor, Permission.MATCHES_DISPUTE_RESOLVE, match.listing.neighbourhood_id):
+        raise NotAllowed(_("Only a coordinator of this neighbourhood can settle this."))
+    now = now or utcnow()
+    with transaction():
+        match = _locked(match.id)
+        if match.disputed_at is None and match.dispute_reason is None:
+            raise Conflict(_("The minutes of this match are not disputed."))
+        if match.status in ("done", "cancelled"):
+            same = (
+                match.status == "cancelled"
+                if cancel
+                else (match.status == "done" and amount in (None, match.minutes))
+            )
+            if same:
+                return match  # pressed twice: it is settled, booked once
+            raise Conflict(_("This dispute was already settled."))
+        if match.status != "disputed":
+            raise Conflict(_("The minutes of this match are not disputed."))
+        changed = amount is not None and amount != match.minutes
+        if (cancel or changed) and not text:
+            raise InvalidInput(
+                _("Write a short note for both: what you decided and why."), field="note"
+            )
+        match.resolution_note = text or None
+        if cancel:
+            match.status, match.cancel_reason, match.cancelled_by_id = "cancelled", text, actor.id
+            match.updated_at = now
+            db.session.flush()
+            for member_id in (match.owner_id, match.responder_id):
+                _tell(member_id, "matches.dispute_cancelled", match, note=text)
+            return match
+        if changed:
+            match.minutes = amount
+        # The coordinator gives the confirmation that the disputing party held back.
+        disputer = db.session.get_one(Member, match.disputed_by_id)
+        _book(
+            match,
+            actor=actor,
+            on_behalf_of=disputer,
+            now=now,
+            notice="matches.dispute_settled",
+            note=text,
+        )
     return match
 
 
@@ -550,16 +644,30 @@ def matches_for_listing(listing: Listing) -> list[Match]:
 
 
 def needs_coordinator(member_id: int) -> bool:
-    """A payer a coordinator keeps for (or marked vulnerable) is never confirmed for by the
-    clock: the coordinator decides. The safeguards fill this in."""
-    return False
+    """Is this member helped through a coordinator? Then the clock never confirms a payment
+    from their account by itself: a coordinator confirms for them, and until then the match
+    waits on the staff page "Wacht op een coördinator".
+
+    Today that is a member without an e-mail address: residents a coordinator keeps for
+    (proxy residents) are created without one, and nobody could have mailed them "please
+    confirm". The safeguards issue adds the "vulnerable" (kwetsbaar) mark here, in this
+    same function, so that every caller follows it.
+    """
+    email = db.session.scalar(select(Member.email).where(Member.id == member_id))
+    return not email
 
 
 def tick(now: datetime | None = None) -> dict[str, int]:
     """Remind who must confirm (after 3 and 7 days); after 14 days without an answer or a
-    dispute, confirm by itself and tell both. Run from `flask listings tick`."""
+    dispute, confirm by itself and tell both. Run from `flask listings tick`.
+
+    When the payer is helped through a coordinator, the match waits for the coordinator
+    instead (they are told once). When the payer's lower limit refuses the booking, the
+    payer and the coordinators are told once, not every hour; the clock still tries again
+    each time, so a payer who earned time in the meantime is booked without anyone's help.
+    """
     now = now or utcnow()
-    counts = {"reminded": 0, "confirmed": 0, "refused": 0}
+    counts = {"reminded": 0, "confirmed": 0, "refused": 0, "held": 0}
     due = db.session.scalars(
         select(Match.id).where(
             Match.status == "awaiting_confirmation", Match.confirm_due_at.is_not(None)
@@ -572,18 +680,7 @@ def tick(now: datetime | None = None) -> dict[str, int]:
                 continue
             waited = now - match.completed_at
             if match.confirm_due_at is not None and now >= match.confirm_due_at:
-                payer_id, _payee = payer_and_payee(match)
-                if needs_coordinator(payer_id):
-                    continue
-                completer = db.session.get_one(Member, match.completed_by_id)
-                try:
-                    with db.session.begin_nested():
-                        _book(match, actor=completer, on_behalf_of=None, now=now)
-                        match.auto_confirmed = True
-                except LimitExceeded:
-                    counts["refused"] += 1
-                    continue
-                counts["confirmed"] += 1
+                counts[_confirm_by_itself(match, now)] += 1
             elif (
                 match.reminders_sent < len(REMINDERS_AFTER)
                 and waited >= REMINDERS_AFTER[match.reminders_sent]
@@ -597,6 +694,32 @@ def tick(now: datetime | None = None) -> dict[str, int]:
                 )
                 counts["reminded"] += 1
     return counts
+
+
+def _confirm_by_itself(match: Match, now: datetime) -> str:
+    """The 14 days are over: book, or hand the match to the coordinator (told once)."""
+    payer_id, _payee = payer_and_payee(match)
+    if needs_coordinator(payer_id):
+        if match.held_for_coordinator_at is not None:
+            return "held"  # already waiting; nobody is told twice
+        match.held_for_coordinator_at = now
+        db.session.flush()
+        _tell_coordinators(match, "matches.helped_waits")
+        return "held"
+    completer = db.session.get_one(Member, match.completed_by_id)
+    try:
+        with db.session.begin_nested():
+            _book(match, actor=completer, on_behalf_of=None, now=now, notice="matches.auto_done")
+            match.auto_confirmed = True
+    except LimitExceeded:
+        if match.limit_refused_at is None:
+            match.limit_refused_at = now
+            db.session.flush()
+            _tell(payer_id, "matches.limit_reached", match, minutes=match.minutes)
+            if match.pool_requested_at is None:  # else the coordinators know already
+                _tell_coordinators(match, "matches.limit_waits")
+        return "refused"
+    return "confirmed"
 
 
 def open_match_counts(member_ids: list[int]) -> dict[int, int]:

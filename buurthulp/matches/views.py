@@ -1,4 +1,5 @@
-"""Match pages at /matches: my matches, and one match with its thread and next step."""
+"""Match pages at /matches: my matches, one match with its thread and next step, and for
+coordinators the matches that wait for one (/matches/beheer) and the decision on a dispute."""
 
 from __future__ import annotations
 
@@ -6,14 +7,23 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from buurthulp.auth.guards import current_member, login_required
+from buurthulp.auth.guards import current_member, login_required, requires
 from buurthulp.auth.models import Member
+from buurthulp.auth.permissions import may
+from buurthulp.auth.roles import Permission
 from buurthulp.errors import Conflict
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import arg_id
 from buurthulp.listings.services import category_label
-from buurthulp.matches import services
-from buurthulp.matches.forms import CancelForm, MessageForm, MinutesForm, ReasonForm, ThanksForm
+from buurthulp.matches import services, waiting
+from buurthulp.matches.forms import (
+    CancelForm,
+    MessageForm,
+    MinutesForm,
+    ReasonForm,
+    ResolveForm,
+    ThanksForm,
+)
 from buurthulp.pages import Outcome, handle_form
 from buurthulp.privacy.services import record_staff_view
 
@@ -32,19 +42,55 @@ def index() -> Any:
     return render_template("matches/index.html", matches=services.matches_of(_me()))
 
 
+@bp.route("/beheer")
+@requires(Permission.MATCHES_VIEW_ALL)
+def waiting_list() -> Any:
+    actor = _me()
+    return render_template("matches/waiting.html", items=waiting.waiting_for(actor), member=actor)
+
+
+def _staff(match: Any, member: Member, party: bool) -> dict[str, Any]:
+    """What a coordinator may do on this match page, decided here with scope."""
+    hood_id = match.listing.neighbourhood_id
+    payer_id, _payee = services.payer_and_payee(match)
+    payer = match.owner if payer_id == match.owner_id else match.responder
+    grant_url = None
+    if not party and may(member, Permission.LEDGER_POOL_GRANT, payer.neighbourhood_id):
+        grant_url = url_for(
+            "ledger.grant",
+            neighbourhood_id=payer.neighbourhood_id,
+            aan=payer.id,
+            minuten=match.minutes,
+            categorie=match.listing.category.slug,
+            voor=_("Contribution for “%(title)s”", title=match.listing.title)[:300],
+            terug=url_for("matches.show", match_id=match.id),
+        )
+    return {
+        "waits": waiting.reasons_of(match),
+        "payer": payer,
+        "own_match_staff": party and may(member, Permission.MATCHES_DISPUTE_RESOLVE, hood_id),
+        "can_resolve": not party and may(member, Permission.MATCHES_DISPUTE_RESOLVE, hood_id),
+        "can_confirm_for": not party and may(member, Permission.MATCHES_CONFIRM_ON_BEHALF, hood_id),
+        "grant_url": grant_url,
+    }
+
+
 def _page(match_id: int, **forms: Any) -> dict[str, Any]:
     member = _me()
     match = services.get_match(match_id, member)
-    if not services.is_party(match, member.id):
+    party = services.is_party(match, member.id)
+    if not party:
         # Staff of the neighbourhood may look (a dispute, a question): both are told.
         record_staff_view(
             viewer=member, subject_ids=[match.owner_id, match.responder_id], what="match"
         )
     payer_id, _payee = services.payer_and_payee(match)
     return {
+        **_staff(match, member, party),
+        "resolve_form": forms.get("resolve_form") or ResolveForm(),
         "match": match,
         "member": member,
-        "party": services.is_party(match, member.id),
+        "party": party,
         "contact": services.contact_for(match, member),
         "thread": services.messages_of(match),
         "thanks": services.thanks_of(match),
@@ -198,4 +244,17 @@ def thank(match_id: int) -> Any:
         "thanks_form",
         lambda f: services.leave_thanks(match_id, actor=_me(), body=f.body.data),
         _("Your note of thanks is sent."),
+    )
+
+
+@bp.route("/<int:match_id>/beslissen", methods=["POST"])
+@requires(Permission.MATCHES_DISPUTE_RESOLVE)
+def resolve(match_id: int) -> Any:
+    form = ResolveForm()
+    return _form_step(
+        match_id,
+        form,
+        "resolve_form",
+        lambda f: services.resolve_dispute(match_id, actor=_me(), **f.service_arguments()),
+        _("The dispute is settled. Both are told."),
     )

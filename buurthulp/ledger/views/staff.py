@@ -8,13 +8,13 @@ from typing import Any
 
 from flask import render_template, request, url_for
 
-from buurthulp.auth.guards import current_member, requires
+from buurthulp.auth.guards import current_member, requires, safe_next
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
 from buurthulp.i18n import gettext as _
 from buurthulp.i18n import ngettext
-from buurthulp.inputs import arg_id
+from buurthulp.inputs import arg_id, arg_int
 from buurthulp.ledger import services
 from buurthulp.ledger.forms import GrantForm, LimitsForm, ReasonForm, SettleForm
 from buurthulp.ledger.verify import counts, verify
@@ -205,6 +205,19 @@ def pool(neighbourhood_id: int) -> Any:
     )
 
 
+def _prefill_grant(form: GrantForm) -> None:
+    """A link from a match that waits for a pool contribution fills in the form (who, how
+    much, what for); the coordinator checks it and books it themselves."""
+    member_id = arg_id(request.args, "aan")
+    if member_id in {value for value, _label in form.to_member_id.choices}:
+        form.to_member_id.data = member_id
+    minutes = arg_int(request.args, "minuten", minimum=1, maximum=services.MAX_TRANSFER_MINUTES)
+    if minutes is not None:
+        form.hours.data, form.minutes.data = divmod(minutes, 60)
+    form.description.data = (request.args.get("voor") or "")[: services.TEXT_MAX] or None
+    form.category.data = (request.args.get("categorie") or "")[:40] or None
+
+
 @bp.route("/beheer/pot/<int:neighbourhood_id>/toekennen", methods=["GET", "POST"])
 @requires(Permission.LEDGER_POOL_GRANT)
 def grant(neighbourhood_id: int) -> Any:
@@ -218,6 +231,8 @@ def grant(neighbourhood_id: int) -> Any:
         if m.status == "active" and m.id != actor.id
     ]
     form.fresh_key()
+    if request.method == "GET":
+        _prefill_grant(form)
 
     def act() -> Outcome:
         services.grant(
@@ -229,7 +244,9 @@ def grant(neighbourhood_id: int) -> Any:
             actor=actor,
             idempotency_key=services.scoped_key("web", actor, form.request_key.data),
         )
-        return _("The grant was booked."), url_for("ledger.pool", neighbourhood_id=hood.id)
+        back = request.args.get("terug")  # from a match that waits for this grant
+        done = safe_next(back) if back else url_for("ledger.pool", neighbourhood_id=hood.id)
+        return _("The grant was booked."), done
 
     return handle_form(form, act, "ledger/grant.html", hood=hood, account=account)
 
