@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator
 from itertools import groupby
 from typing import Any
 
-from buurthulp.geo import Point, approx_distance_m, bounding_box, cells_within, distance_band
+from buurthulp.geo import Point, bounding_box, cells_within, distance_band
+from buurthulp.geo.cells import approx_distance_between
 
 #: The band of everything beyond 25 km (see `geo.distance_band`).
 MAX_BAND = 26
@@ -58,7 +59,9 @@ def banded(
     """(band, row) for the rows really within `radius_m`, closest band first."""
     found = []
     for row in rows:
-        metres = approx_distance_m(centre, Point(getattr(row, lat), getattr(row, lon)))
+        metres = approx_distance_between(
+            centre.lat, centre.lon, getattr(row, lat), getattr(row, lon)
+        )
         if metres <= radius_m:
             found.append((distance_band(metres), row))
     found.sort(key=lambda item: item[0])

@@ -9,7 +9,7 @@ suggested while they have `MAX_OPEN_INVITATIONS` open invitations. Members who b
 other never appear; where the neighbourhood asks a trusted helper for the category, only
 trusted helpers do.
 
-The search widens in steps (600 m, 1.6 km, 3 km; `nearby`): once the closer bands hold
+The search widens in steps (500 m, 1.5 km, 3 km; `nearby`): once the closer bands hold
 enough candidates nobody farther can outrank them, so a dense neighbourhood (thousands
 within a kilometre) costs no more than a quiet one. Candidates come back as light rows;
 tags and fairness counts are read in one query each, for the closest bands only.
@@ -27,6 +27,7 @@ from sqlalchemy import func, or_, select
 from buurthulp.auth.models import Member, MemberTag, RoleAssignment, staff_role_expr
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission, Role
+from buurthulp.db import id_in
 from buurthulp.errors import NotAllowed
 from buurthulp.extensions import db
 from buurthulp.geo import Point, band_label
@@ -42,7 +43,7 @@ from buurthulp.models_base import utcnow
 
 LIMIT = 10
 MAX_OPEN_INVITATIONS = 3
-STEPS_M = (600, 1600, 3000)
+STEPS_M = (500, 1500, 3000)  # the first two hold bands 0 and 0-1 exactly
 # Parts of the week, as bits of `Member.availability` and `Listing.slots`.
 SLOTS = (
     (1, _l("on weekday mornings")),
@@ -104,20 +105,26 @@ _PEOPLE = (
 )
 
 
-def _residents_near(
+def _rows(query: Any) -> Any:
+    """Plain rows of a query of columns, without the ORM's row handling (hundreds of rows)."""
+    return db.session.connection().execute(query)
+
+
+def _near_filters(
     centre: Point, radius: int, excluded: set[int], trusted: tuple[str, ...] | None
-) -> list[tuple[int, Any]]:
-    """(band, light row) of the active residents within `radius`, closest band first."""
-    query = select(*_PEOPLE).where(
+) -> list[Any]:
+    """Active residents within `radius` (a superset: the box and the cells), not excluded,
+    trusted enough where the category asks it."""
+    filters = [
         *near(Member.home_cell, Member.public_lat, Member.public_lon, centre, radius),
         Member.status == "active",
         Member.roles.any(RoleAssignment.role == Role.RESIDENT.value),
-    )
+    ]
     if trusted is not None:
-        query = query.where(Member.trust_level.in_(trusted))
+        filters.append(Member.trust_level.in_(trusted))
     if excluded:
-        query = query.where(Member.id.not_in(excluded))
-    return banded(db.session.execute(query), centre, radius, lat="public_lat", lon="public_lon")
+        filters.append(Member.id.not_in(excluded))
+    return filters
 
 
 def _helpers_for_request(listing: Listing, limit: int, *, now: datetime) -> list[Suggestion]:
@@ -139,7 +146,14 @@ def _helpers_for_request(listing: Listing, limit: int, *, now: datetime) -> list
     trusted = tuple(level for level, rank in TRUST_ORDER.items() if rank >= needed)
     chosen: list[tuple[int, Any]] = []
     for radius in steps(STEPS_M[-1], STEPS_M):
-        found = _residents_near(centre, radius, excluded, trusted if needed else None)
+        filters = _near_filters(centre, radius, excluded, trusted if needed else None)
+        found = banded(
+            _rows(select(*_PEOPLE).where(*filters)),
+            centre,
+            radius,
+            lat="public_lat",
+            lon="public_lon",
+        )
         upto = complete_bands(radius) if radius < STEPS_M[-1] else MAX_BAND
         chosen = _closest_free(found, upto, limit)
         if len(chosen) >= limit:
@@ -169,53 +183,57 @@ def _ranked_helpers(
     *,
     now: datetime,
 ) -> list[Suggestion]:
-    """Score the chosen neighbours (their tags and fairness counts read in one go each) and
-    keep the best `limit` in (band, score, stable tiebreak) order."""
+    """Score the chosen neighbours (their tags and fairness counts read in one query each)
+    and keep the best `limit` in (band, score, stable tiebreak) order; only those get their
+    reasons worded."""
     ids = [row.id for _band, row in chosen]
-    talents, interests = _tags_by_kind(ids)
+    slots = listing.slots
+    talents, interests = _tags_by_kind(ids, category_words | listing_tags)
     busy = open_match_counts(ids)
     asked = invitations_since(ids, now - timedelta(days=30))
     scored = []
     for band, row in chosen:
-        score, reasons = _score(
+        fit = _fit(
             row,
-            listing,
-            category,
+            slots,
             category_words,
             listing_tags,
             talents.get(row.id, set()),
             interests.get(row.id, set()),
-            busy.get(row.id, 0),
-            asked.get(row.id, 0),
         )
-        label = band_label(band, _)
-        key = (band, -score, _tiebreak(listing.id, row.id))
-        scored.append((key, row, score, [label, *reasons]))
+        score = fit.score - min(busy.get(row.id, 0), 3) - min(asked.get(row.id, 0), 3)
+        scored.append(((band, -score, _tiebreak(listing.id, row.id)), row, score, fit))
     scored.sort(key=lambda item: item[0])
     best = scored[:limit]
-    roles = _staff_roles([row.id for _key, row, _score, _reasons in best])
-    return [
-        Suggestion(
-            member_id=row.id,
-            display_name=row.display_name,
-            staff_role=roles.get(row.id),
-            score=score,
-            band=key[0],
-            distance_label=reasons[0],
-            reasons=reasons,
+    roles = _staff_roles([row.id for _key, row, _score, _fit in best])
+    suggestions = []
+    for key, row, score, fit in best:
+        label = band_label(key[0], _)
+        suggestions.append(
+            Suggestion(
+                member_id=row.id,
+                display_name=row.display_name,
+                staff_role=roles.get(row.id),
+                score=score,
+                band=key[0],
+                distance_label=label,
+                reasons=[label, *_reasons(fit, category)],
+            )
         )
-        for key, row, score, reasons in best
-    ]
+    return suggestions
 
 
-def _tags_by_kind(member_ids: list[int]) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+def _tags_by_kind(
+    member_ids: list[int], wanted: set[str]
+) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    """Talents and interests per member, of the `wanted` tags only (those that can count)."""
     talents: dict[int, set[str]] = {}
     interests: dict[int, set[str]] = {}
     if not member_ids:
         return talents, interests
-    for member_id, kind, tag in db.session.execute(
+    for member_id, kind, tag in _rows(
         select(MemberTag.member_id, MemberTag.kind, MemberTag.tag).where(
-            MemberTag.member_id.in_(member_ids)
+            id_in(MemberTag.member_id, member_ids), MemberTag.tag.in_(wanted)
         )
     ):
         (talents if kind == "talent" else interests).setdefault(member_id, set()).add(tag)
@@ -235,45 +253,59 @@ def _staff_roles(member_ids: list[int]) -> dict[int, str]:
 
 
 def _open_invitations(member_ids: list[int]) -> dict[int, int]:
+    """Open invitations per member."""
     if not member_ids:
         return {}
     return {
         member_id: int(n)
         for member_id, n in db.session.execute(
             select(Match.responder_id, func.count(Match.id))
-            .where(Match.responder_id.in_(member_ids), Match.status == "invited")
+            .where(id_in(Match.responder_id, member_ids), Match.status == "invited")
             .group_by(Match.responder_id)
         )
     }
 
 
-def _score(
+@dataclass(frozen=True)
+class _Fit:
+    """How a neighbour fits a request, before fairness: the score and what earned it."""
+
+    score: int
+    talent: bool
+    shared: tuple[str, ...]
+    free: str | None
+
+
+def _fit(
     person: Any,
-    listing: Listing,
-    category: str,
+    slots: int,
     category_words: set[str],
     listing_tags: set[str],
     talents: set[str],
     interests: set[str],
-    busy: int,
-    asked: int,
-) -> tuple[int, list[str]]:
-    """How well a neighbour fits, and why in plain words (the distance comes first)."""
-    reasons = []
-    score = 0
-    if talents & category_words:
-        score += 3
-        reasons.append(_("can also help with %(what)s", what=DUTCH_NAMES.get(category, category)))
-    shared = sorted((interests | talents) & listing_tags)
-    if shared:
-        score += min(len(shared), 2)
-        reasons.append(_("also likes %(what)s", what=", ".join(shared[:2])))
-    overlap = [text for bit, text in SLOTS if listing.slots & bit and person.availability & bit]
+) -> _Fit:
+    """`slots`: the parts of the week the request suits (bits, as `SLOTS`)."""
+    talent = bool(talents & category_words)
+    shared = tuple(sorted((interests | talents) & listing_tags)) if listing_tags else ()
+    overlap = slots & person.availability
+    free = None
     if overlap:
-        score += min(len(overlap), 2)
-        reasons.append(_("often free %(when)s", when=str(overlap[0])))
-    score -= min(busy, 3) + min(asked, 3)
-    return score, reasons
+        lowest = overlap & -overlap
+        free = next(str(text) for bit, text in SLOTS if bit == lowest)
+    score = (3 if talent else 0) + min(len(shared), 2) + min(overlap.bit_count(), 2)
+    return _Fit(score, talent, shared, free)
+
+
+def _reasons(fit: _Fit, category: str) -> list[str]:
+    """The fit in plain words, after the distance: "kan ook tuinieren · vaak vrij op ..."."""
+    reasons = []
+    if fit.talent:
+        reasons.append(_("can also help with %(what)s", what=DUTCH_NAMES.get(category, category)))
+    if fit.shared:
+        reasons.append(_("also likes %(what)s", what=", ".join(fit.shared[:2])))
+    if fit.free:
+        reasons.append(_("often free %(when)s", when=fit.free))
+    return reasons
 
 
 # What ranking needs of a request, for an offer's suggestions.

@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 
 import h3
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
