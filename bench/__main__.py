@@ -6,7 +6,7 @@ import argparse
 import importlib
 import sys
 
-PARTS = {"ledger": "bench.ledger", "web": "bench.web"}
+PARTS = {"ledger": "bench.ledger", "web": "bench.web", "market": "bench.market"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,7 @@ import it without an application context.
 """
 
 from .areas import AreaIndex, InvalidArea, parse_geojson_area
-from .cells import approx_distance_m, cell_of, cells_within
+from .cells import approx_distance_m, bounding_box, cell_of, cells_within
 from .geocoding import (
     Geocoder,
     GeocodeResult,
@@ -22,7 +22,7 @@ from .postcodes import (
     pc4_of,
     pc4_table,
 )
-from .privacy import blur_point, distance_band, distance_label
+from .privacy import band_label, blur_point, distance_band, distance_label
 
 __all__ = [
     "NL_BOUNDS",
@@ -37,7 +37,9 @@ __all__ = [
     "Pc4Table",
     "Point",
     "approx_distance_m",
+    "band_label",
     "blur_point",
+    "bounding_box",
     "cell_of",
     "cells_within",
     "distance_band",

@@ -79,3 +79,12 @@ def distance_label(meters: float, gettext: Gettext = _format) -> str:
         return gettext("> %(km)s km", km=25)
     # Half up (2500 -> 3), not Python's banker's rounding (round(2.5) == 2).
     return gettext("ca. %(km)s km", km=math.floor(meters / 1000 + 0.5))
+
+
+def band_label(band: int, gettext: Gettext = _format) -> str:
+    """The label of a band from `distance_band` (the same words `distance_label` gives)."""
+    if band <= 0:
+        return gettext("< %(m)s m", m=500)
+    if band >= 26:
+        return gettext("> %(km)s km", km=25)
+    return gettext("ca. %(km)s km", km=band)

@@ -8,6 +8,7 @@ once both have agreed.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,7 +17,7 @@ from sqlalchemy import func, or_, select
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import holders_of, may
 from buurthulp.auth.roles import Permission
-from buurthulp.db import transaction
+from buurthulp.db import id_in, transaction
 from buurthulp.errors import Conflict, InvalidInput, LimitExceeded, NotAllowed, NotFound
 from buurthulp.extensions import db
 from buurthulp.i18n import gettext as _
@@ -722,7 +723,7 @@ def _confirm_by_itself(match: Match, now: datetime) -> str:
     return "confirmed"
 
 
-def open_match_counts(member_ids: list[int]) -> dict[int, int]:
+def open_match_counts(member_ids: Collection[int]) -> dict[int, int]:
     """How many open matches each member is in (fairness: spread the asking)."""
     if not member_ids:
         return {}
@@ -730,14 +731,14 @@ def open_match_counts(member_ids: list[int]) -> dict[int, int]:
     for column in (Match.owner_id, Match.responder_id):
         for member_id, n in db.session.execute(
             select(column, func.count(Match.id))
-            .where(column.in_(member_ids), Match.status.in_(OPEN_STATUSES))
+            .where(id_in(column, member_ids), Match.status.in_(OPEN_STATUSES))
             .group_by(column)
         ):
             counts[member_id] = counts.get(member_id, 0) + int(n)
     return counts
 
 
-def invitations_since(member_ids: list[int], since: datetime) -> dict[int, int]:
+def invitations_since(member_ids: Collection[int], since: datetime) -> dict[int, int]:
     """How often each member was asked since `since` (fairness: spread the asking)."""
     if not member_ids:
         return {}
@@ -746,7 +747,7 @@ def invitations_since(member_ids: list[int], since: datetime) -> dict[int, int]:
         for member_id, n in db.session.execute(
             select(Match.responder_id, func.count(Match.id))
             .where(
-                Match.responder_id.in_(member_ids),
+                id_in(Match.responder_id, member_ids),
                 Match.invited.is_(True),
                 Match.created_at >= since,
             )

@@ -1,11 +1,13 @@
 """The feed: open listings near a member, nearest and most fitting first.
 
 Near means within the member's chosen distance (or the filter's): the H3 cells that can
-hold such a listing are the prefilter, an indexed `IN (...)` on both databases. The
-candidates are then ranked by **distance band** (the rounded label: "< 500 m", "ca. 1 km"
-...), never by metres, so the order of two listings tells no more than their labels; within
-a band by how well the listing fits the member's interests and talents, then newest first.
-Pages follow with a cursor on that order (never OFFSET).
+hold such a listing and a bounding box are the prefilter, an indexed `IN (...)` on both
+databases. The candidates are then ranked by **distance band** (the rounded label: "< 500
+m", "ca. 1 km" ...), never by metres, so the order of two listings tells no more than their
+labels; within a band by how well the listing fits the member's interests and talents, then
+newest first. Ranking reads only the few columns it needs and works band by band, so only
+the listings of one page are loaded in full. Pages follow with a cursor on that order
+(never OFFSET).
 
 Every card carries the neighbourhood's name and the rounded distance; a listing row holds
 only its owner's blurred point, so there is no exact one to leak.
@@ -15,12 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, or_, select
 
 from buurthulp.auth.models import Member, staff_role_expr
 from buurthulp.extensions import db
-from buurthulp.geo import Point, approx_distance_m, cells_within, distance_band, distance_label
+from buurthulp.geo import Point, band_label
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import InvalidQuery, decode_cursor, encode_cursor
 from buurthulp.listings import search
@@ -28,6 +31,7 @@ from buurthulp.listings.models import KINDS, Category, Listing, ListingTag
 from buurthulp.listings.services import blocked_ids, category_label
 from buurthulp.listings.taxonomy import DUTCH_NAMES
 from buurthulp.matches.models import Match
+from buurthulp.matching.nearby import MAX_BAND, banded, by_band, complete_bands, near, steps
 from buurthulp.models_base import utcnow
 from buurthulp.neighbourhoods.models import Neighbourhood
 
@@ -125,6 +129,91 @@ def _centre(member: Member) -> Point | None:
     return None
 
 
+# Search radii that end where a band ends: within 1.5 km lie exactly bands 0 and 1 ("< 500
+# m", "ca. 1 km"), within 3.5 km bands 0 to 3. A dense town fills a page from the first.
+STEPS_M = (1500, 3500)
+
+# What ranking needs of a listing; the rest is read for the listings of the page only.
+_LIGHT = (Listing.id, Listing.lat, Listing.lon, Listing.category_id, Listing.created_at)
+
+
+def _nearby_rows(
+    member: Member,
+    centre: Point,
+    radius_m: int,
+    *,
+    kind: str | None,
+    category_ids: list[int] | None,
+    words: list[str],
+    hidden: set[int],
+    now: datetime,
+) -> list[tuple[int, Any]]:
+    """(band, light row) of the open listings within `radius_m`, closest band first."""
+    query = select(*_LIGHT).where(
+        Listing.status == "open",
+        *near(Listing.cell, Listing.lat, Listing.lon, centre, radius_m),
+        or_(Listing.expires_at.is_(None), Listing.expires_at > now),
+        Listing.owner_id != member.id,
+    )
+    if kind:
+        query = query.where(Listing.kind == kind)
+    if category_ids is not None:
+        query = query.where(Listing.category_id.in_(category_ids))
+    if hidden:
+        query = query.where(Listing.owner_id.not_in(hidden))
+    if words:
+        query = query.where(search.matching(db.session.get_bind().dialect.name, words))
+    # Plain rows on the session's connection: no ORM row handling for hundreds of rows.
+    return banded(db.session.connection().execute(query), centre, radius_m)
+
+
+Key = tuple[int, int, int, int]  # band, -fit, -created, -id: the feed's order
+
+
+def _created(value: datetime) -> int:
+    return int(value.replace(tzinfo=value.tzinfo or UTC).timestamp())
+
+
+def _rank_bands(
+    found: list[tuple[int, Any]],
+    member: Member,
+    categories: dict[int, Category],
+    *,
+    upto_band: int,
+    after: Key | None,
+    wanted: int,
+) -> tuple[list[tuple[Key, Any, int]], dict[int, list[str]]]:
+    """Rank band by band, from the cursor's band up to `upto_band`, until `wanted` rows
+    after the cursor are found; fit needs the tags, read for those bands only (one query
+    for as many bands as should fill the page)."""
+    member_words = words_of_member(member)
+    talents = {t.tag for t in member.tags if t.kind == "talent"}
+    ranked: list[tuple[Key, Any, int]] = []
+    tags: dict[int, list[str]] = {}
+    bands = [
+        (band, rows)
+        for band, rows in by_band(found)
+        if band <= upto_band and (after is None or band >= after[0])
+    ]
+    while bands and len(ranked) < wanted:
+        # Enough bands to fill the page if none of their rows lies before the cursor.
+        take, rows_in = 0, 0
+        while take < len(bands) and rows_in < wanted - len(ranked):
+            rows_in += len(bands[take][1])
+            take += 1
+        chosen, bands = bands[:take], bands[take:]
+        tags.update(_tags_of([row.id for _band, rows in chosen for row in rows]))
+        for band, rows in chosen:
+            for row in rows:
+                slug = categories[row.category_id].slug
+                fit = fit_of(member_words, talents, slug, tuple(tags.get(row.id, ())))
+                key = (band, -fit, -_created(row.created_at), -row.id)
+                if after is None or key > after:
+                    ranked.append((key, row, fit))
+    ranked.sort(key=lambda item: item[0])
+    return ranked, tags
+
+
 def feed(
     member: Member,
     *,
@@ -146,106 +235,103 @@ def feed(
     centre = _centre(member)
     if centre is None:  # no address yet (staff without a home, say): nothing is "near"
         return FeedPage([], None, radius_km, needs_address=True)
-    cells = cells_within(centre, radius_km * 1000)
     if q not in (None, "") and not words:
         return FeedPage([], None, radius_km)  # only words too short to search for
-    reactions = (
-        select(func.count(Match.id))
-        .where(Match.listing_id == Listing.id, Match.invited.is_(False))
-        .scalar_subquery()
-    )
-    staff_role = staff_role_expr(Member.id)
-    query = (
-        select(
-            Listing.id,
-            Listing.kind,
-            Listing.title,
-            Listing.description,
-            Listing.lat,
-            Listing.lon,
-            Listing.owner_id,
-            Listing.minutes_estimate,
-            Listing.created_at,
-            Listing.expires_at,
-            Listing.starts_at,
-            Listing.place_label,
-            Category.id.label("category_id"),
-            Category.slug,
-            Neighbourhood.name.label("hood"),
-            Member.display_name,
-            staff_role.label("role"),
-            reactions.label("reactions"),
-        )
-        .join(Category, Category.id == Listing.category_id)
-        .join(Neighbourhood, Neighbourhood.id == Listing.neighbourhood_id)
-        .join(Member, Member.id == Listing.owner_id)
-        .where(
-            Listing.status == "open",
-            or_(Listing.expires_at.is_(None), Listing.expires_at > now),
-            Listing.cell.in_(cells),
-            Listing.owner_id != member.id,
-        )
-    )
-    if chosen_kind:
-        query = query.where(Listing.kind == chosen_kind)
+    categories = {c.id: c for c in db.session.scalars(select(Category))}
+    category_ids = None
     if category not in (None, ""):
-        query = query.where(Category.slug == category)
-    hidden = blocked_ids(member.id)
-    if hidden:
-        query = query.where(Listing.owner_id.not_in(hidden))
-    if words:
-        query = query.where(search.matching(db.session.get_bind().dialect.name, words))
-    rows = db.session.execute(query).all()
-    tags = _tags_of([row.id for row in rows])
-    member_words = words_of_member(member)
-    talents = {t.tag for t in member.tags if t.kind == "talent"}
-    ranked = []
-    for row in rows:
-        metres = approx_distance_m(centre, Point(row.lat, row.lon))
-        if metres > radius_km * 1000:
-            continue
-        listing_tags = tuple(tags.get(row.id, ()))
-        band = distance_band(metres)
-        fit = fit_of(member_words, talents, row.slug, listing_tags)
-        created = int(row.created_at.replace(tzinfo=row.created_at.tzinfo or UTC).timestamp())
-        key = (band, -fit, -created, -row.id)
-        ranked.append((key, row, metres, listing_tags, band, fit))
-    ranked.sort(key=lambda item: item[0])
+        category_ids = [c.id for c in categories.values() if c.slug == category]
+    mark = None
     if after is not None:
         mark = (after["b"], -after["f"], -after["t"], -after["i"])
-        ranked = [item for item in ranked if item[0] > mark]
+    hidden = blocked_ids(member.id)
+    ranked: list[tuple[Key, Any, int]] = []
+    tags: dict[int, list[str]] = {}
+    for radius in steps(radius_km * 1000, STEPS_M):
+        if mark is not None and complete_bands(radius) < mark[0] and radius < radius_km * 1000:
+            continue  # the cursor is past what this step covers
+        found = _nearby_rows(
+            member,
+            centre,
+            radius,
+            kind=chosen_kind,
+            category_ids=category_ids,
+            words=words,
+            hidden=hidden,
+            now=now,
+        )
+        upto = complete_bands(radius) if radius < radius_km * 1000 else MAX_BAND
+        ranked, tags = _rank_bands(
+            found, member, categories, upto_band=upto, after=mark, wanted=limit + 1
+        )
+        if len(ranked) > limit:
+            break
     page = ranked[:limit]
-    categories = {c.id: c for c in db.session.scalars(select(Category))}
+    details = _details([row.id for _key, row, _fit in page])
     cards = [
         Card(
-            id=row.id,
-            kind=row.kind,
-            title=row.title,
-            description=row.description,
-            category=row.slug,
-            category_label=category_label(categories[row.category_id]),
-            neighbourhood=row.hood,
-            distance_label=distance_label(metres, _),
-            band=band,
+            id=c.id,
+            kind=details[c.id].kind,
+            title=details[c.id].title,
+            description=details[c.id].description,
+            category=categories[c.category_id].slug,
+            category_label=category_label(categories[c.category_id]),
+            neighbourhood=details[c.id].hood,
+            distance_label=band_label(key[0], _),
+            band=key[0],
             fit=fit,
-            owner_id=row.owner_id,
-            owner_name=row.display_name,
-            owner_role=row.role,
-            minutes_estimate=row.minutes_estimate,
-            created_at=row.created_at,
-            expires_at=row.expires_at,
-            starts_at=row.starts_at,
-            place_label=row.place_label,
-            reactions=int(row.reactions or 0),
-            tags=listing_tags,
+            owner_id=details[c.id].owner_id,
+            owner_name=details[c.id].display_name,
+            owner_role=details[c.id].role,
+            minutes_estimate=details[c.id].minutes_estimate,
+            created_at=details[c.id].created_at,
+            expires_at=details[c.id].expires_at,
+            starts_at=details[c.id].starts_at,
+            place_label=details[c.id].place_label,
+            reactions=int(details[c.id].reactions or 0),
+            tags=tuple(tags.get(c.id, ())),
         )
-        for _key, row, metres, listing_tags, band, fit in page
+        for key, c, fit in page
     ]
     next_cursor = None
     if len(ranked) > limit and page:
         last = page[-1][0]
         next_cursor = encode_cursor({"b": last[0], "f": -last[1], "t": -last[2], "i": -last[3]})
     return FeedPage(cards, next_cursor, radius_km)
+
+
+def _details(listing_ids: list[int]) -> dict[int, Any]:
+    """What a card shows, for the listings of one page only."""
+    if not listing_ids:
+        return {}
+    reactions = (
+        select(func.count(Match.id))
+        .where(Match.listing_id == Listing.id, Match.invited.is_(False))
+        .scalar_subquery()
+    )
+    staff_role = staff_role_expr(Member.id)
+    rows = db.session.execute(
+        select(
+            Listing.id,
+            Listing.kind,
+            Listing.title,
+            Listing.description,
+            Listing.owner_id,
+            Listing.minutes_estimate,
+            Listing.created_at,
+            Listing.expires_at,
+            Listing.starts_at,
+            Listing.place_label,
+            Neighbourhood.name.label("hood"),
+            Member.display_name,
+            staff_role.label("role"),
+            reactions.label("reactions"),
+        )
+        .join(Neighbourhood, Neighbourhood.id == Listing.neighbourhood_id)
+        .join(Member, Member.id == Listing.owner_id)
+        .where(Listing.id.in_(listing_ids))
+    )
+    return {row.id: row for row in rows}
 
 
 def _tags_of(listing_ids: list[int]) -> dict[int, list[str]]:
