@@ -571,7 +571,15 @@ def test_3_every_staff_page_logs_a_row_for_each_resident_it_shows(app, client, m
         neighbourhood_id=hood.id, to_member_id=bob.id, minutes=15, description="x", actor=coord
     ).transfer
     _disputed_match(make, asker=alice, helper=bob)  # for the list of what waits for a coordinator
-    values = {"neighbourhood_id": hood.id, "member_id": alice.id, "transfer_id": transfer.id}
+    from buurthulp.listings.categories import add_category
+
+    category = add_category(hood.id, name="Fietsen maken", actor=admin)
+    values = {
+        "neighbourhood_id": hood.id,
+        "member_id": alice.id,
+        "transfer_id": transfer.id,
+        "category_id": category.id,
+    }
     staff_rules = [r for r in GET_RULES if isinstance(app.view_functions[r.endpoint].access, tuple)]
     assert len(staff_rules) >= 15
     checked = 0

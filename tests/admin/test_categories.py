@@ -114,7 +114,7 @@ def test_a_neighbourhood_category_is_removed_only_while_unused(town) -> None:
         ListingInput(kind="offer", title="Ik plak banden", category=used.slug),
         actor=town.resident,
     )
-    with pytest.raises(Conflict, match="rename"):
+    with pytest.raises(Conflict, match="andere naam"):  # "give it another name", in Dutch
         categories.remove_category(town.hood.id, used.id, actor=town.admin)
     db.session.expire_all()
     assert db.session.get(Category, used.id) is not None

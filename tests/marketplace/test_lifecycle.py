@@ -73,7 +73,7 @@ def test_the_reminder_mail_names_the_button_behind_its_link(street: Street, make
     listing = make.listing(street.anna, title="Hulp bij het verhuizen")
     clock.remind_expiring(listing.expires_at - timedelta(days=6))
     body = mailbox[-1].get_content()
-    assert "Extend by 30 days: open this link and press the button" in body
+    assert "30 dagen verlengen: open deze link en klik op de knop" in body
 
 
 def test_the_mailed_link_extends_once_then_stops_working(street: Street, make, mailbox) -> None:
@@ -219,7 +219,7 @@ def test_answering_still_on_keeps_the_offer_open(street: Street, make) -> None:
 
 def test_the_still_on_link_in_the_mail_works_once(street: Street, make, mailbox) -> None:
     offer, _asked_at = _asked(street, make)
-    assert "Still on? Open this link and press the button" in mailbox[-1].get_content()
+    assert "Nog steeds actueel? Open deze link en klik op de knop" in mailbox[-1].get_content()
     token = _token(mailbox)
     clock.extend_by_link(token)
     assert _fresh(offer.id).still_on_asked_at is None

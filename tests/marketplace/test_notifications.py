@@ -336,7 +336,7 @@ def test_the_digests_own_link_stops_every_daily_topic_and_nothing_else(client, s
     [mail] = _mails_to(mailbox, street.carla)
     whole = urlsplit(mail["List-Unsubscribe"].strip("<>")).path
     page = client.get(whole)
-    assert page.status_code == 200 and "daily e-mail" in page.get_data(as_text=True)
+    assert page.status_code == 200 and "dagelijkse e-mail" in page.get_data(as_text=True)
     # What a mail program sends (RFC 8058): no session, no form token.
     assert client.post(whole, data={"List-Unsubscribe": "One-Click"}).status_code == 200
     assert notifications.choice_of(street.carla.id, "activities") == "off"
