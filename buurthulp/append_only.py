@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 TABLES = ("ledger_transfer", "ledger_entry", "ledger_limit_change", "privacy_access_log")
+# Added later, each by the migration that made the table.
+LATER_TABLES = ("audit_entry",)
 _PG_FUNCTION = "buurthulp_refuse_history_change"
 
 
@@ -21,7 +23,7 @@ def _dialect(op: Any) -> str:
     return op.get_bind().dialect.name
 
 
-def create(op: Any) -> None:
+def create(op: Any, tables: tuple[str, ...] = TABLES) -> None:
     if _dialect(op) == "postgresql":
         op.execute(
             f"""
@@ -32,7 +34,7 @@ def create(op: Any) -> None:
             END $$
             """
         )
-        for table in TABLES:
+        for table in tables:
             op.execute(
                 f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
                 f"FOR EACH ROW EXECUTE FUNCTION {_PG_FUNCTION}()"
@@ -42,7 +44,7 @@ def create(op: Any) -> None:
                 f"FOR EACH STATEMENT EXECUTE FUNCTION {_PG_FUNCTION}()"
             )
         return
-    for table in TABLES:
+    for table in tables:
         for action in ("UPDATE", "DELETE"):
             op.execute(
                 f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
@@ -51,13 +53,14 @@ def create(op: Any) -> None:
             )
 
 
-def drop(op: Any) -> None:
+def drop(op: Any, tables: tuple[str, ...] = TABLES, *, function: bool = True) -> None:
     if _dialect(op) == "postgresql":
-        for table in TABLES:
+        for table in tables:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
             op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
-        op.execute(f"DROP FUNCTION IF EXISTS {_PG_FUNCTION}()")
+        if function:
+            op.execute(f"DROP FUNCTION IF EXISTS {_PG_FUNCTION}()")
         return
-    for table in TABLES:
+    for table in tables:
         for action in ("update", "delete"):
             op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{action}")

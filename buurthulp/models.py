@@ -22,6 +22,7 @@ __all__ = [
     "RoleAssignment",
 ]
 
+from buurthulp.audit import models as _audit_models  # noqa: F401  (the audit log)
 from buurthulp.ledger import models as _ledger_models  # noqa: F401  (ledger tables)
 from buurthulp.listings import models as _listings_models  # noqa: F401  (marketplace)
 from buurthulp.matches import models as _matches_models  # noqa: F401

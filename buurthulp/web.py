@@ -21,6 +21,7 @@ def register_web(app: Flask) -> None:
     from buurthulp.accounts.views import bp as accounts_bp
     from buurthulp.admin.views import bp as admin_bp
     from buurthulp.api import bp as api_bp
+    from buurthulp.audit.views import bp as audit_bp
     from buurthulp.auth.sessions import load_web_member
     from buurthulp.auth.views import bp as auth_bp
     from buurthulp.core.views import bp as core_bp
@@ -64,7 +65,8 @@ def register_web(app: Flask) -> None:
     login_manager.session_protection = "basic"
     login_manager.user_loader(load_web_member)
 
-    for blueprint in (core_bp, auth_bp, accounts_bp, admin_bp, notifications_bp, api_bp):
+    blueprints = (core_bp, auth_bp, accounts_bp, admin_bp, audit_bp, notifications_bp, api_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
     _register_optional(app)

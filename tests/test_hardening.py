@@ -529,6 +529,8 @@ def test_11_assign_role_and_save_neighbourhood_check_their_actor(make):
         "DELETE FROM ledger_limit_change",
         "UPDATE privacy_access_log SET reason = 'x'",
         "DELETE FROM privacy_access_log",
+        "UPDATE audit_entry SET note = 'x'",
+        "DELETE FROM audit_entry",
     ],
 )
 def test_raw_sql_cannot_change_or_delete_history(staffed, sql):

@@ -311,6 +311,7 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "matches.show": MATCH,
     # What waits for a coordinator: every coordinator may open it, and sees their own only.
     "matches.waiting_list": COORDINATORS,
+    "audit.index": {**COORDINATORS, AD: 200},
     "accounts.profile": MEMBERS,
     "notifications.settings": MEMBERS,
     "notifications.unsubscribe": BAD_LINK,

@@ -41,6 +41,7 @@ class Permission(StrEnum):
     MATCHES_VIEW_ALL = "matches:match:view-all"
     MATCHES_CONFIRM_ON_BEHALF = "matches:match:confirm-on-behalf"
     MATCHES_DISPUTE_RESOLVE = "matches:dispute:resolve"
+    AUDIT_VIEW = "audit:log:view"
     # Admin.
     NEIGHBOURHOODS_MANAGE = "neighbourhoods:area:manage"
     ROLES_MANAGE = "auth:role:manage"
@@ -67,6 +68,7 @@ _COORDINATOR = {
     Permission.MATCHES_VIEW_ALL,
     Permission.MATCHES_CONFIRM_ON_BEHALF,
     Permission.MATCHES_DISPUTE_RESOLVE,
+    Permission.AUDIT_VIEW,
 }
 _OUTREACH = {
     Permission.MEMBERS_DIRECTORY_VIEW,
@@ -78,6 +80,7 @@ _ADMIN = {
     Permission.ROLES_MANAGE,
     Permission.OUTBOX_VIEW,
     Permission.LEDGER_HEALTH_VIEW,
+    Permission.AUDIT_VIEW,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -19,6 +19,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from buurthulp.audit import services as audit
 from buurthulp.auth.models import ApiToken, AuthSession, Member, RoleAssignment
 from buurthulp.auth.passwords import hash_password, verify_password
 from buurthulp.auth.permissions import Actor, may
@@ -323,6 +324,16 @@ def assign_role(
             )
             db.session.add(assignment)
             db.session.flush()
+            # New powers start with a new login, on every device (and, for staff, with
+            # their second factor).
+            end_all_sessions(member.id)
+            audit.record(
+                actor,
+                "role-change",
+                member_id=member.id,
+                neighbourhood_id=neighbourhood.id if neighbourhood else None,
+                note=f"+ {role.value}" + (f" ({neighbourhood.name})" if neighbourhood else ""),
+            )
     except IntegrityError:
         raise Conflict(_("This member already has that role.")) from None
     # The member's loaded roles would otherwise miss this one until the next commit (a

@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from buurthulp.audit import services as audit
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
@@ -181,6 +182,7 @@ def add_category(
             db.session.add(category)
             db.session.flush()
             _set_rule(neighbourhood_id, category.id, trust)
+            audit.record(actor, "category", neighbourhood_id=neighbourhood_id, note=clean)
     except IntegrityError:  # the same name added twice at once
         raise Conflict(_("The category could not be saved. Please try again.")) from None
     return category
@@ -210,6 +212,12 @@ def save_category(
                 _check_name_free(clean, neighbourhood_id, other_than=category.id)
                 category.name = clean
             _set_rule(neighbourhood_id, category.id, trust)
+            audit.record(
+                actor,
+                "category",
+                neighbourhood_id=neighbourhood_id,
+                note=f"{category_label(category)} · {trust or '-'}",
+            )
     except IntegrityError:  # two admins set the same rule at once
         raise Conflict(_("The category could not be saved. Please try again.")) from None
     return category
@@ -224,6 +232,12 @@ def remove_category(neighbourhood_id: int, category_id: object, *, actor: Member
     try:
         with transaction():
             # The listings' foreign key refuses it once used; its rules go with it (cascade).
+            audit.record(
+                actor,
+                "category",
+                neighbourhood_id=neighbourhood_id,
+                note=f"- {category_label(category)}",
+            )
             db.session.delete(category)
             db.session.flush()
     except IntegrityError:

@@ -14,12 +14,14 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 
+from buurthulp.audit import services as audit
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import holders_of, may
 from buurthulp.auth.roles import Permission
 from buurthulp.db import id_in, transaction
 from buurthulp.errors import Conflict, InvalidInput, LimitExceeded, NotAllowed, NotFound
 from buurthulp.extensions import db
+from buurthulp.i18n import format_minutes
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import clean_int, clean_text, is_id
 from buurthulp.ledger.services import book_match_payment
@@ -502,6 +504,14 @@ def resolve_dispute(
                 _("Write a short note for both: what you decided and why."), field="note"
             )
         match.resolution_note = text or None
+        decision = _("cancelled") if cancel else format_minutes(amount or match.minutes)
+        for member_id in (match.owner_id, match.responder_id):
+            audit.record(
+                actor,
+                "dispute",
+                member_id=member_id,
+                note=" · ".join(part for part in (decision, text) if part),
+            )
         if cancel:
             match.status, match.cancel_reason, match.cancelled_by_id = "cancelled", text, actor.id
             match.updated_at = now

@@ -13,6 +13,7 @@ from shapely.geometry import MultiPoint, mapping, shape
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from buurthulp.audit import services as audit
 from buurthulp.auth.permissions import Actor, may
 from buurthulp.auth.roles import Permission
 from buurthulp.db import transaction
@@ -242,6 +243,7 @@ def save_neighbourhood(
             for code in sorted(set(codes) - set(current)):
                 hood.postcodes.append(NeighbourhoodPostcode(pc4=code))
             db.session.flush()
+            audit.record(actor, "neighbourhood", neighbourhood_id=hood.id, note=clean_name)
             if not hood.postcodes and not hood.area_geojson:
                 raise InvalidInput(_("Give PC4 postcodes, an area, or both."), field="pc4_codes")
             _after_save(hood)

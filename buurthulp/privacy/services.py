@@ -35,6 +35,7 @@ WHAT = {
     "staff-list": _l("You in the list of staff"),
     "mail-status": _l("An e-mail to you that could not be delivered"),
     "match": _l("A match you are part of"),
+    "audit-log": _l("You in the log of what staff did"),
     "match-queue": _l("You in the list of matches that wait for a coordinator"),
 }
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from buurthulp.audit import services as audit
 from buurthulp.auth.models import Member
 from buurthulp.auth.roles import Permission
 from buurthulp.db import transaction
 from buurthulp.errors import InvalidInput
 from buurthulp.extensions import db
+from buurthulp.i18n import format_minutes
 from buurthulp.i18n import gettext as _
 from buurthulp.ledger.models import Account, LimitChange
 from buurthulp.ledger.services.access import refuse_own_benefit, staff_member_or_404
@@ -79,6 +81,12 @@ def change_limits(
             .where(Account.id == account.id)
             .values(lower_limit=lower, upper_limit=upper)
             .execution_options(synchronize_session=False)
+        )
+        audit.record(
+            actor,
+            "limit-change",
+            member_id=member.id,
+            note=f"{format_minutes(lower)} … {format_minutes(upper)} · {why}",
         )
         notify(
             member.id,

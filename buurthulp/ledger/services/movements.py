@@ -13,12 +13,14 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from buurthulp.audit import services as audit
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
 from buurthulp.db import transaction
 from buurthulp.errors import Conflict, InvalidInput, NotAllowed
 from buurthulp.extensions import db
+from buurthulp.i18n import format_minutes
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import is_id
 from buurthulp.ledger.models import Account, Transfer
@@ -46,12 +48,32 @@ from buurthulp.models_base import utcnow
 from buurthulp.neighbourhoods.models import Neighbourhood
 from buurthulp.notifications.services import notify
 
+# What each notice to a member is in the audit log of staff actions.
+_AUDIT_KINDS = {
+    "ledger.proxy_thanks": "proxy",
+    "ledger.proxy_donation": "proxy",
+    "ledger.grant": "grant",
+    "ledger.settled": "settle",
+    "ledger.reversed": "reversal",
+}
 
-def _tell(member_id: int | None, kind: str, actor: Member, **params: object) -> None:
-    """A member hears that staff acted on their account (in the booking's transaction)."""
+
+def _tell(
+    member_id: int | None, kind: str, actor: Member, *, note: str = "", **params: object
+) -> None:
+    """A member hears that staff acted on their account, and the audit log keeps it (both
+    in the booking's transaction)."""
     if member_id is None or member_id == actor.id:
         return
     notify(member_id, kind, url=path_for("ledger.statement"), by=actor.display_name, **params)
+    minutes = params.get("minutes")
+    summary = f"{format_minutes(minutes)}" if isinstance(minutes, int) else ""
+    audit.record(
+        actor,
+        _AUDIT_KINDS[kind],
+        member_id=member_id,
+        note=" · ".join(part for part in (summary, note) if part),
+    )
 
 
 def _book_and_tell(move: Move, tell: tuple[int | None, str, dict[str, object]] | None) -> Booking:
@@ -268,7 +290,7 @@ def settle(*, member_id: object, actor: Member, reason: object) -> Transfer | No
                 )
             )
         _set_closed((account.id,), utcnow())
-        _tell(member.id, "ledger.settled", actor)
+        _tell(member.id, "ledger.settled", actor, note=why)
     return db.session.get_one(Transfer, transfer_id) if transfer_id else None
 
 
@@ -321,7 +343,7 @@ def reverse(*, transfer_id: object, actor: Member, reason: object) -> Transfer:
                 )
             )
             for member_id in parties:
-                _tell(member_id, "ledger.reversed", actor, minutes=minutes)
+                _tell(member_id, "ledger.reversed", actor, minutes=minutes, note=why)
     except IntegrityError:
         raise Conflict(_("This transfer was already reversed.")) from None
     return db.session.get_one(Transfer, new_id)
