@@ -233,10 +233,13 @@ def _tags_by_kind(
         return talents, interests
     for member_id, kind, tag in _rows(
         select(MemberTag.member_id, MemberTag.kind, MemberTag.tag).where(
-            id_in(MemberTag.member_id, member_ids), MemberTag.tag.in_(wanted)
+            id_in(MemberTag.member_id, member_ids)
         )
     ):
-        (talents if kind == "talent" else interests).setdefault(member_id, set()).add(tag)
+        # Filtered here, not in SQL: with `tag IN (...)` the planner would walk the tag
+        # index through the whole country's members instead of these few members' rows.
+        if tag in wanted:
+            (talents if kind == "talent" else interests).setdefault(member_id, set()).add(tag)
     return talents, interests
 
 
