@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import random
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -196,7 +195,7 @@ def build_town(
             "place_label": None,
             "capacity": None,
             "credits": False,
-            "code": secrets.token_hex(4).upper(),
+            "code": f"B{listing_id:07X}",  # unique: random 8-hex codes collide at 200,000
             "created_at": created,
             "updated_at": created,
         }
