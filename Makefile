@@ -23,7 +23,7 @@ help:
 	@echo "make install   virtualenv in $(VENV) with the app and dev tools, translations compiled"
 	@echo "make run       migrate, demo town on an empty database, dev server on $(RUN_HOST):$(RUN_PORT)"
 	@echo "make serve     migrate, then gunicorn (WEB_WORKERS, default 4; BIND, default 127.0.0.1:8000)"
-	@echo "make test      ruff check, ruff format --check, pytest \$$PYTEST_ARGS (default -q)"
+	@echo "make test      ruff check, ruff format --check, bandit, pytest \$$PYTEST_ARGS (default -q)"
 	@echo "make lint | fmt | bench | clean"
 
 # --- install -----------------------------------------------------------------------------
@@ -66,11 +66,13 @@ serve: install
 test: install
 	$(RUFF) check .
 	$(RUFF) format --check .
+	$(VENV)/bin/bandit -q -c pyproject.toml -r buurthulp
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(RUFF) check .
 	$(RUFF) format --check .
+	$(VENV)/bin/bandit -q -c pyproject.toml -r buurthulp
 
 fmt: install
 	$(RUFF) format .

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-DEV_SECRET_FILE = "dev-secret-key"
+DEV_SECRET_FILE = "dev-secret-key"  # the file's name, not a secret  # nosec B105
 DEV_BLUR_FILE = "dev-blur-key"
 DEV_BASE_URL = "http://127.0.0.1:5000"
 
@@ -144,7 +144,7 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
         "PRIVACY_STATEMENT_VERSION": os.environ.get("PRIVACY_STATEMENT_VERSION", "2026-11"),
         "API_TOKEN_DAYS": _int("API_TOKEN_DAYS", 30, minimum=1),
         "SESSION_DAYS": _int("SESSION_DAYS", 14, minimum=1),
-        "PASSWORD_RESET_MAX_AGE": 3600,
+        "PASSWORD_RESET_MAX_AGE": 60 * 60,  # seconds
         "EMAIL_CONFIRM_MAX_AGE": 3 * 24 * 3600,
         # Argon2 cost: OWASP-level in production, cheap in tests so the suite stays fast.
         "ARGON2_TIME_COST": 1 if testing else 3,

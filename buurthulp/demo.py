@@ -25,7 +25,7 @@ from buurthulp.db import transaction
 from buurthulp.extensions import db
 from buurthulp.neighbourhoods.services import save_neighbourhood
 
-DEFAULT_PASSWORD = "buurthulp-demo"
+DEFAULT_PASSWORD = "buurthulp-demo"  # the demo's published password (README)  # nosec B105
 DOMAIN = "demo.buurthulp.nl"
 RESIDENTS = 240
 SEED = 6511
@@ -95,7 +95,7 @@ def _address(rng: random.Random, pc4s: list[str]) -> tuple[str, str]:
 
 def build_demo_town(password: str, *, residents: int = RESIDENTS) -> list[Login]:
     """Create the town in one transaction; returns the staff and a sample of residents."""
-    rng = random.Random(SEED)
+    rng = random.Random(SEED)  # a repeatable demo town, not a secret  # nosec B311
     pw_hash = hash_password(password)
     logins: list[Login] = []
     with transaction():

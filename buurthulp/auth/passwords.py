@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
-_DUMMY_PASSWORD = "not-a-real-password"
+_DUMMY_PASSWORD = "not-a-real-password"  # hashed on a miss, to cost the same  # nosec B105
 
 
 def _hasher() -> PasswordHasher:

@@ -214,7 +214,7 @@ def _deliver(claimed: Claim, report: SendReport, now: datetime) -> None:
         values: dict[str, object] = {
             "attempts": attempts,
             "last_error": error,
-            "claim_token": None,
+            "claim_token": None,  # releasing the claim  # nosec B105
             "claimed_until": None,
             "status": "dead" if dead else "queued",
             "next_attempt_at": max(now, utcnow()) + backoff(attempts),
@@ -230,7 +230,7 @@ def _deliver(claimed: Claim, report: SendReport, now: datetime) -> None:
             "status": "sent",
             "sent_at": utcnow(),
             "attempts": attempts + 1,
-            "claim_token": None,
+            "claim_token": None,  # releasing the claim  # nosec B105
             "claimed_until": None,
             "last_error": None,
         }

@@ -162,7 +162,8 @@ def lock(*account_ids: int, members: tuple[Member, ...] = ()) -> Locks:
     deadlock; read their balances under the lock. Members' missing accounts are created.
     On SQLite the lock clause is dropped: `BEGIN IMMEDIATE` admits one writer at a time.
     """
-    assert in_transaction(), "lock() must run inside transaction()"
+    if not in_transaction():
+        raise RuntimeError("lock() must run inside transaction()")
     member_ids = sorted({member_pk(m) for m in members})
     params = {"ids": sorted(set(account_ids)), "member_ids": member_ids}
     locked = {row.id: Locked(*row) for row in db.session.connection().execute(_LOCK, params)}
@@ -254,7 +255,10 @@ _RETURNING = "id, balance, member_id, neighbourhood_id"
 _MOVE = {
     # PostgreSQL: lock both rows in id order first (an UPDATE alone has no ORDER BY), then
     # move what fits; READ COMMITTED re-checks the WHERE on the row version it locked.
+    # Built from the constant fragments above; every value is a bound parameter. (The
+    # empty string lets bandit's B608 exception sit on the line it reports.)
     "postgresql": text(
+        ""  # nosec B608
         f"""
         WITH locked AS MATERIALIZED (
             SELECT id AS locked_id FROM ledger_account WHERE {_IS_PAYER} OR {_IS_PAYEE}
@@ -268,6 +272,7 @@ _MOVE = {
     ),
     # SQLite: `BEGIN IMMEDIATE` already admits one writer at a time.
     "sqlite": text(
+        ""  # nosec B608
         f"""
         UPDATE ledger_account SET balance = balance + {_DELTA}
         WHERE ({_IS_PAYER} OR {_IS_PAYEE}) AND {_FITS}
@@ -345,7 +350,8 @@ def _refuse(move: Move) -> None:
 
 def write(move: Move) -> int:
     """Book one transfer inside the caller's transaction; returns its id."""
-    assert in_transaction(), "write() must run inside transaction()"
+    if not in_transaction():
+        raise RuntimeError("write() must run inside transaction()")
     if move.payer == move.payee:
         raise InvalidInput(_("You cannot pay yourself."), field="to_member_id")
     connection = db.session.connection()
