@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 BLUR_KEY = "bench-blur-key"
 CHUNK = 5000
@@ -172,7 +172,7 @@ def build_town(
         public, hood = homes[owner]
         kind = rng.choices(["request", "offer", "activity"], weights=[6, 3, 1])[0]
         slug = rng.choice(list(WORDS))
-        title, text = WORDS[slug]
+        title, body = WORDS[slug]
         created = now - timedelta(days=rng.random() * 25)
         row = {
             "id": listing_id,
@@ -181,7 +181,7 @@ def build_town(
             "neighbourhood_id": hood,
             "category_id": categories[slug],
             "title": title,
-            "description": text,
+            "description": body,
             "minutes_estimate": rng.choice([30, 60, 90]),
             "when_kind": "flexible",
             "slots": rng.randrange(64),
@@ -238,5 +238,15 @@ def build_town(
     for match in matches:
         match["invited"] = match["status"] == "invited"
     _insert(Match.__table__, matches)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Rows went in with their ids: move the sequences past them, so a listing or a
+        # member made later by the services gets a fresh id.
+        for table in (Member.__table__, Listing.__table__):
+            db.session.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # nosec B608
+                    f"(SELECT max(id) FROM {table.name}))"
+                )
+            )
     db.session.commit()
     return Town(name, residents, listings, member_ids, request_ids)
