@@ -248,5 +248,8 @@ def build_town(
                     f"(SELECT max(id) FROM {table.name}))"
                 )
             )
+    # Fresh statistics, as autovacuum (PostgreSQL) or an `ANALYZE` after a big import would
+    # give: without them the planner guesses the feed's cell index matches nothing.
+    db.session.execute(text("ANALYZE"))
     db.session.commit()
     return Town(name, residents, listings, member_ids, request_ids)
