@@ -31,7 +31,6 @@ def account_name(kind: str, member_id: int | None, neighbourhood_id: int | None)
 def journal_lines() -> Iterator[str]:
     """The journal, line by line, in transfer order (streamed: a big ledger fits)."""
     yield f"; Buurthulp time bank: one transaction per transfer, amounts in minutes ({COMMODITY})"
-    yield f"commodity 1 {COMMODITY}"
     yield ""
     rows = db.session.execute(
         select(
