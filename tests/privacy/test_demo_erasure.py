@@ -31,7 +31,10 @@ def _values_of(member: Member, me: Member) -> list[tuple[str, str]]:
     found.append((_compact(member.phone), "phone"))
     if member.postcode != me.postcode:
         found.append((_compact(member.postcode), "postcode"))
-    found += [(f"{member.home_lat:.4f}", "latitude"), (f"{member.home_lon:.4f}", "longitude")]
+    mine = {f"{me.home_lat:.4f}", f"{me.home_lon:.4f}"}  # my own export shows my point
+    for value, what in ((member.home_lat, "latitude"), (member.home_lon, "longitude")):
+        if f"{value:.4f}" not in mine:
+            found.append((f"{value:.4f}", what))
     for text in ("Bel aan bij nummer 12", "Mijn sleutel ligt bij de buren", "Het was korter"):
         found.append((_compact(text), f"what they wrote: {text}"))
     return found

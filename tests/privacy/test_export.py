@@ -15,12 +15,12 @@ from tests.privacy.helpers import make_busy
 
 
 def _others_secrets(me, *members) -> list[str]:
-    """Their e-mail, phone, place (and postcode, where it is not mine too)."""
+    """Their e-mail, phone, and place (unless we share a postcode: then it is mine too)."""
     found = []
     for member in members:
-        found += [member.email, f"{member.home_lat:.4f}", f"{member.home_lon:.4f}"]
+        found.append(member.email)
         if member.postcode != me.postcode:
-            found.append(member.postcode)
+            found += [member.postcode, f"{member.home_lat:.4f}", f"{member.home_lon:.4f}"]
         if member.phone:
             found.append(member.phone)
     return found
