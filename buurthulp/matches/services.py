@@ -329,7 +329,7 @@ def end_for_leaving_member(member_id: int, *, now: datetime) -> tuple[int, int]:
     Help they received and that waits for their confirmation is booked first, as the clock
     would after 14 days (the helper keeps their minutes; the leaving member's debt is then
     settled against the pool); when their lower limit refuses it, it is cancelled like the
-    rest. Returns (cancelled, booked)."""
+    rest (so it is when their account was settled already). Returns (cancelled, booked)."""
     ids = db.session.scalars(
         select(Match.id)
         .where(
@@ -351,7 +351,7 @@ def end_for_leaving_member(member_id: int, *, now: datetime) -> tuple[int, int]:
                     _book(match, actor=payer, on_behalf_of=None, now=now)
                 booked += 1
                 continue
-            except LimitExceeded:
+            except Conflict:  # the lower limit, or an account settled already
                 match = _locked(match_id)
         _cancel_locked(match, by_id=member_id, reason=None, notice="matches.partner_left", now=now)
         cancelled += 1

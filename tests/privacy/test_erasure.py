@@ -148,3 +148,17 @@ def test_the_cli_erases_only_with_yes(street, runner) -> None:
     assert row.actor_id is None and row.actor_label == "Buurthulp (cli)"
     again = runner.invoke(args=["users", "erase", email, "--yes"])
     assert again.exit_code != 0 and "no member" in again.output
+
+
+def test_help_that_cannot_be_booked_any_more_is_cancelled(street, make) -> None:
+    """Her account was settled already: the booking is refused, the match simply stops."""
+    from buurthulp.matches import services as matches
+    from tests.privacy.helpers import agreed
+
+    match = agreed(make, street.anna, street.bert)
+    matches.complete(match.id, actor=street.bert, minutes=30)
+    ledger.settle(member_id=street.anna.id, actor=street.coord, reason="Verhuisd")
+    done = erase(street.anna, actor=street.coord, note="Per brief")
+    assert (done.matches_booked, done.matches_cancelled, done.settled_minutes) == (0, 1, 0)
+    assert _status(match) == "cancelled"
+    assert verify() == []

@@ -169,3 +169,25 @@ def test_the_cli_dry_run_lists_and_changes_nothing(street, make, runner) -> None
     assert "retention dry run: 0 threads" in result.output
     real = runner.invoke(args=["retention", "run"])
     assert real.exit_code == 0 and "retention run:" in real.output
+
+
+def test_the_admin_sets_the_periods_on_the_neighbourhood_form(street, make, login) -> None:
+    client = login(make.admin())
+    url = f"/beheer/buurten/{street.hood.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="retention_message_months" type="text" value="12"' in page or (
+        'name="retention_message_months"' in page and 'value="12"' in page
+    )
+    data = {
+        "name": street.hood.name,
+        "pc4_codes": ", ".join(street.hood.pc4_codes),
+        "default_lower_hours": "-10",
+        "default_upper_hours": "50",
+        "retention_message_months": "6",
+        "retention_inactive_months": "36",
+    }
+    assert client.post(url, data=data).status_code == 303
+    hood = db.session.get(type(street.hood), street.hood.id, populate_existing=True)
+    assert (hood.retention_message_months, hood.retention_inactive_months) == (6, 36)
+    refused = client.post(url, data={**data, "retention_inactive_months": "1"})
+    assert refused.status_code == 422
