@@ -59,6 +59,10 @@ KINDS = {
         _l("“%(title)s” is closed: this offer is no longer available. Thank you for asking!"),
     ),
     "matches.cancelled": ("matches", _l("“%(title)s” was cancelled: %(reason)s")),
+    "matches.partner_left": (
+        "matches",
+        _l("“%(title)s” has stopped: the other neighbour left Buurthulp."),
+    ),
     "matches.please_confirm": ("matches", _l("Please confirm: “%(title)s” took %(minutes)s.")),
     "matches.done": ("matches", _l("Confirmed and booked: “%(title)s”, %(minutes)s.")),
     "matches.auto_done": (

@@ -38,8 +38,10 @@ def _secrets_of(member: Member, me: Member) -> list[tuple[str, str]]:
         found.append((_compact(member.phone), "phone"))
     if member.postcode and member.postcode != me.postcode:
         found.append((_compact(member.postcode), "postcode"))
+        mine = {f"{v:.4f}" for v in (me.home_lat, me.home_lon) if v is not None}
         for value, name in ((member.home_lat, "latitude"), (member.home_lon, "longitude")):
-            if value is not None:
+            # My own data shows my own point: a neighbour on the same line is not leaked.
+            if value is not None and f"{value:.4f}" not in mine:
                 found.append((f"{value:.4f}", name))
     return found
 

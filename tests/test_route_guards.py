@@ -327,6 +327,15 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "api.listing_calendar": MEMBERS,
     "api.get_match": MATCH,
     "api.list_messages": {A: LOGIN, R: 200, RO: 200, CE: 404, CH: 403, OW: 404, AD: 404},
+    "api.my_export": MEMBERS,
+    "privacy.my_data": MEMBERS,
+    "privacy.my_data_json": MEMBERS,
+    "privacy.my_data_html": MEMBERS,
+    "privacy.my_consents": MEMBERS,
+    "privacy.erase_mine": MEMBERS,
+    # A resident's privacy requests, handled by a coordinator of their neighbourhood.
+    "privacy.staff_member": COORDINATOR_HERE_MEMBER,
+    "privacy.staff_erase": COORDINATOR_HERE_MEMBER,
 }
 
 

@@ -42,6 +42,21 @@ class NeighbourhoodForm(FlaskForm):
         default=50,
     )
     premoderation = BooleanField(_l("Check new members' first listings before they are shown"))
+    retention_message_months = IntegerField(
+        _l("Remove the messages of a match after (months)"),
+        validators=[Optional(), NumberRange(min=1, max=120)],
+        default=12,
+        description=_l("Counted from the day the match ended. 12 is a year."),
+    )
+    retention_inactive_months = IntegerField(
+        _l("Erase an account nobody used after (months)"),
+        validators=[Optional(), NumberRange(min=2, max=240)],
+        default=24,
+        description=_l(
+            "The member gets an e-mail a month before. Residents helped through a "
+            "coordinator are never erased this way: the coordinator is asked instead."
+        ),
+    )
 
 
 class RoleForm(FlaskForm):

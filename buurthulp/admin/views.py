@@ -61,6 +61,8 @@ def _neighbourhood_page(form: NeighbourhoodForm, neighbourhood_id: int | None, h
                 default_upper_limit=_hours(form.default_upper_hours.data),
                 premoderation=bool(form.premoderation.data),
                 neighbourhood_id=neighbourhood_id,
+                retention_message_months=form.retention_message_months.data,
+                retention_inactive_months=form.retention_inactive_months.data,
             )
         except InvalidInput as exc:
             if exc.field == "area":

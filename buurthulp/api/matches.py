@@ -115,7 +115,13 @@ def list_messages(id: int) -> Any:
     items = matches.messages_of(match, after_id=arg_id(request.args, "after"))
     return MessageList(
         items=[
-            MessageOut(id=m.id, author_id=m.author_id, body=m.body, created_at=m.created_at)
+            MessageOut(
+                id=m.id,
+                author_id=m.author_id,
+                body=m.body,
+                created_at=m.created_at,
+                removed=m.removed_at is not None,
+            )
             for m in items
         ]
     )

@@ -42,6 +42,8 @@ class Permission(StrEnum):
     MATCHES_CONFIRM_ON_BEHALF = "matches:match:confirm-on-behalf"
     MATCHES_DISPUTE_RESOLVE = "matches:dispute:resolve"
     AUDIT_VIEW = "audit:log:view"
+    # A resident's AVG rights, handled for them at their request: export, consent, erasure.
+    PRIVACY_RIGHTS_HANDLE = "privacy:rights:handle"
     # Admin.
     NEIGHBOURHOODS_MANAGE = "neighbourhoods:area:manage"
     ROLES_MANAGE = "auth:role:manage"
@@ -69,6 +71,7 @@ _COORDINATOR = {
     Permission.MATCHES_CONFIRM_ON_BEHALF,
     Permission.MATCHES_DISPUTE_RESOLVE,
     Permission.AUDIT_VIEW,
+    Permission.PRIVACY_RIGHTS_HANDLE,
 }
 _OUTREACH = {
     Permission.MEMBERS_DIRECTORY_VIEW,

@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from buurthulp.ledger import services
+from buurthulp.ledger.journal import write_journal
 from buurthulp.ledger.verify import counts, verify
 
 ledger_cli = AppGroup("ledger", help="The time bank: check and summarise the ledger.")
@@ -36,6 +37,22 @@ def verify_command() -> None:
             click.echo(f"  - {problem}", err=True)
         sys.exit(1)
     click.echo(f"ledger verify: OK, all invariants hold ({summary}).")
+
+
+@ledger_cli.command("export")
+@click.option(
+    "--journal",
+    "journal",
+    is_flag=True,
+    required=True,
+    help="As an hledger journal (the only format so far).",
+)
+@click.option(
+    "--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="File (default: -)."
+)
+def export_command(journal: bool, output: click.utils.LazyFile) -> None:
+    """Write the ledger as an hledger journal: check it with `hledger -f FILE balance`."""
+    write_journal(output)
 
 
 @ledger_cli.command("stats")

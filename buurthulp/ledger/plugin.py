@@ -39,6 +39,13 @@ def _ledger_header() -> dict[str, Any]:
     return {"ledger_header": ledger_header(member, url_for("ledger.statement"))}
 
 
+def _transfer_kind(kind: str) -> str:
+    """A transfer's kind as people read it, for pages outside the ledger (the export)."""
+    from buurthulp.ledger.views.resident import kind_label
+
+    return kind_label(kind)
+
+
 def _home_links(member: Any) -> list[dict[str, str]]:
     """Cards on the home page: where a member finds their time credits."""
     from buurthulp.i18n import gettext as _
@@ -105,5 +112,6 @@ def register(app: Flask) -> None:
     signals.neighbourhood_saved.connect(_on_neighbourhood_saved, weak=False)
     signals.member_moved.connect(_on_member_moved, weak=False)
     app.context_processor(_ledger_header)
+    app.jinja_env.globals["transfer_kind"] = _transfer_kind
     app.extensions.setdefault("buurthulp_home_links", []).append(_home_links)
     app.extensions.setdefault("buurthulp_demo_steps", []).append(_demo_activity)

@@ -200,6 +200,29 @@ def cancel_signup(
                 _move_up(listing, signup.occurrence)
 
 
+def cancel_all_signups_of(member_id: int, *, now: datetime) -> int:
+    """The member leaves: their seats and waiting places from today on are given up, and
+    the first waiting move up (only flushes). Returns how many were given up."""
+    today = _local(now).date()
+    signups = db.session.scalars(
+        select(Signup)
+        .where(
+            Signup.member_id == member_id,
+            Signup.status != "cancelled",
+            Signup.occurrence >= today,
+        )
+        .order_by(Signup.listing_id, Signup.occurrence)
+    ).all()
+    for signup in signups:
+        listing = db.session.get_one(Listing, signup.listing_id, with_for_update=True)
+        was_confirmed = signup.status == "confirmed"
+        signup.status = "cancelled"
+        db.session.flush()
+        if was_confirmed:
+            _move_up(listing, signup.occurrence)
+    return len(signups)
+
+
 def _move_up(listing: Listing, day: date) -> None:
     """Fill freed seats from the waiting list, first come first served (only flushes)."""
     free = (listing.capacity or 0) - _count(listing.id, day, "confirmed")

@@ -403,6 +403,25 @@ def change_status(
     return listing
 
 
+def close_all_of(owner_id: int, *, now: datetime) -> int:
+    """The owner leaves (their account is erased): every listing of theirs closes, with the
+    same signal as closing one by hand, and loses its description (only flushes; the title
+    stays as the label of the matches and transfers made for it). Returns how many closed."""
+    listings = db.session.scalars(
+        select(Listing).where(Listing.owner_id == owner_id).order_by(Listing.id).with_for_update()
+    ).all()
+    closed = 0
+    for listing in listings:
+        listing.description = ""
+        if listing.status != "closed":
+            listing.status, listing.closed_at, listing.updated_at = "closed", now, now
+            db.session.flush()
+            listing_closed.send(listing)
+            closed += 1
+    db.session.flush()
+    return closed
+
+
 def clock_stamp(listing: Listing) -> int | None:
     """What a mailed "extend" or "still on" link is minted for: the end it would move, or
     the moment the question was asked (whole seconds, the same on both databases)."""

@@ -98,7 +98,9 @@ class Match(db.Model):
 
 
 class Message(db.Model):
-    """A message in a match's private thread (only once agreed)."""
+    """A message in a match's private thread (only once agreed). Its text is removed (body
+    emptied, `removed_at` set) when its author's account is erased, and by the retention
+    rules a while after the match ended; the thread then shows "removed"."""
 
     __tablename__ = "matches_message"
     __table_args__ = (Index("ix_matches_message_thread", "match_id", "id"),)
@@ -108,6 +110,7 @@ class Message(db.Model):
     author_id: Mapped[int] = mapped_column(ForeignKey("auth_member.id"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author: Mapped[Member] = relationship()
 

@@ -56,8 +56,11 @@ class MatchPage(BaseModel):
 class MessageOut(BaseModel):
     id: int
     author_id: int
-    body: str
+    body: str = Field(description="empty once removed")
     created_at: datetime
+    removed: bool = Field(
+        default=False, description="the text was removed (its author left, or it is old)"
+    )
 
 
 class MessageList(BaseModel):

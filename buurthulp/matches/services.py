@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 
 from buurthulp.audit import services as audit
 from buurthulp.auth.models import Member
@@ -301,19 +302,60 @@ def cancel(match_id: object, *, actor: Member, reason: object) -> Match:
         match = _locked(match.id)
         if match.status not in ("invited", "proposed", "agreed", "awaiting_confirmation"):
             raise Conflict(_("This match cannot be cancelled any more."))
-        was_taken = match.status in TAKEN
-        match.status, match.cancel_reason, match.cancelled_by_id = "cancelled", why, actor.id
-        match.updated_at = utcnow()
-        db.session.flush()
-        _tell(other_party(match, actor.id), "matches.cancelled", match, reason=why)
-        listing = db.session.get_one(Listing, match.listing_id, with_for_update=True)
-        if (
-            was_taken
-            and listing.status == "matched"
-            and _taken(listing.id) < listing.helpers_needed
-        ):
-            listing.status = "open"  # the request needs a helper again
+        _cancel_locked(match, by_id=actor.id, reason=why, notice="matches.cancelled", now=utcnow())
     return match
+
+
+def _cancel_locked(
+    match: Match, *, by_id: int, reason: str | None, notice: str, now: datetime
+) -> None:
+    """Cancel a locked match inside the caller's transaction: the other party hears it, and
+    a request that lost its helper is open again."""
+    was_taken = match.status in TAKEN
+    match.status, match.cancel_reason, match.cancelled_by_id = "cancelled", reason, by_id
+    match.updated_at = now
+    db.session.flush()
+    params = {"reason": reason} if reason is not None else {}
+    _tell(other_party(match, by_id), notice, match, **params)
+    listing = db.session.get_one(Listing, match.listing_id, with_for_update=True)
+    if was_taken and listing.status == "matched" and _taken(listing.id) < listing.helpers_needed:
+        listing.status = "open"  # the request needs a helper again
+
+
+def end_for_leaving_member(member_id: int, *, now: datetime) -> tuple[int, int]:
+    """A member leaves (their account is erased): each of their open matches ends, inside
+    the caller's transaction (only flushes), and the other party hears why.
+
+    Help they received and that waits for their confirmation is booked first, as the clock
+    would after 14 days (the helper keeps their minutes; the leaving member's debt is then
+    settled against the pool); when their lower limit refuses it, it is cancelled like the
+    rest (so it is when their account was settled already). Returns (cancelled, booked)."""
+    ids = db.session.scalars(
+        select(Match.id)
+        .where(
+            or_(Match.owner_id == member_id, Match.responder_id == member_id),
+            Match.status.in_(OPEN_STATUSES),
+        )
+        .order_by(Match.id)
+    ).all()
+    cancelled = booked = 0
+    for match_id in ids:
+        match = _locked(match_id)
+        if match.status not in OPEN_STATUSES:
+            continue
+        payer_id, _payee = payer_and_payee(match)
+        if match.status == "awaiting_confirmation" and payer_id == member_id:
+            payer = db.session.get_one(Member, payer_id)
+            try:
+                with db.session.begin_nested():
+                    _book(match, actor=payer, on_behalf_of=None, now=now)
+                booked += 1
+                continue
+            except Conflict:  # the lower limit, or an account settled already
+                match = _locked(match_id)
+        _cancel_locked(match, by_id=member_id, reason=None, notice="matches.partner_left", now=now)
+        cancelled += 1
+    return cancelled, booked
 
 
 # Done, confirmed, booked -----------------------------------------------------------------
@@ -593,6 +635,55 @@ def leave_thanks(match_id: object, *, actor: Member, body: object) -> ThanksNote
     return note
 
 
+def _remove_messages(*where: object, now: datetime) -> int:
+    """Empty the text of the messages `where` selects and mark them removed (only flushes)."""
+    result = db.session.execute(
+        update(Message)
+        .where(Message.removed_at.is_(None), *where)
+        .values(body="", removed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
+def remove_texts_of(member_id: int, *, now: datetime) -> int:
+    """The member's account is erased: what they wrote to others in matches goes (inside
+    the caller's transaction, only flushes). Their messages become "removed", their
+    reactions, invitations and reasons empty, their notes of thanks gone. Returns how many
+    messages were removed."""
+    removed = _remove_messages(Message.author_id == member_id, now=now)
+    wrote_it = or_(
+        (Match.responder_id == member_id) & Match.invited.is_(False),
+        (Match.owner_id == member_id) & Match.invited.is_(True),
+    )
+    for statement in (
+        update(Match).where(wrote_it, Match.message != "").values(message=""),
+        update(Match).where(Match.cancelled_by_id == member_id).values(cancel_reason=None),
+        update(Match).where(Match.disputed_by_id == member_id).values(dispute_reason=None),
+        delete(ThanksNote).where(ThanksNote.author_id == member_id),
+    ):
+        db.session.execute(statement.execution_options(synchronize_session=False))
+    return removed
+
+
+CLOSED_STATUSES = ("done", "cancelled", "declined")
+
+
+def remove_thread_texts(match_ids: Collection[int], *, now: datetime) -> int:
+    """Retention: the texts of these ended matches go (their messages and the reaction that
+    started them); the thread shows "removed". Only flushes; returns messages removed."""
+    if not match_ids:
+        return 0
+    removed = _remove_messages(id_in(Message.match_id, match_ids), now=now)
+    db.session.execute(
+        update(Match)
+        .where(id_in(Match.id, match_ids), Match.status.in_(CLOSED_STATUSES), Match.message != "")
+        .values(message="")
+        .execution_options(synchronize_session=False)
+    )
+    return removed
+
+
 def thanks_of(match: Match) -> list[ThanksNote]:
     return list(
         db.session.scalars(
@@ -664,8 +755,16 @@ def needs_coordinator(member_id: int) -> bool:
     confirm". The safeguards issue adds the "vulnerable" (kwetsbaar) mark here, in this
     same function, so that every caller follows it.
     """
-    email = db.session.scalar(select(Member.email).where(Member.id == member_id))
-    return not email
+    return bool(
+        db.session.scalar(select(helped_through_coordinator()).where(Member.id == member_id))
+    )
+
+
+def helped_through_coordinator() -> Any:
+    """`needs_coordinator` as a SQL condition on `Member`, for queries over many members
+    (the retention rules never erase such a member for being inactive). Change both
+    together: `needs_coordinator` reads this one."""
+    return or_(Member.email.is_(None), Member.email == "")
 
 
 def tick(now: datetime | None = None) -> dict[str, int]:

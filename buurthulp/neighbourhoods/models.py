@@ -12,6 +12,10 @@ from buurthulp.models_base import UTCDateTime, utcnow
 
 DEFAULT_LOWER_LIMIT = -10 * 60
 DEFAULT_UPPER_LIMIT = 50 * 60
+# Retention (privacy.retention): message texts go this long after a match ended, accounts
+# after this long unused (with a warning mail a month before).
+DEFAULT_MESSAGE_MONTHS = 12
+DEFAULT_INACTIVE_MONTHS = 24
 
 
 class Neighbourhood(db.Model):
@@ -19,6 +23,8 @@ class Neighbourhood(db.Model):
     __table_args__ = (
         CheckConstraint("default_lower_limit <= 0", name="lower_limit_not_positive"),
         CheckConstraint("default_upper_limit >= 0", name="upper_limit_not_negative"),
+        CheckConstraint("retention_message_months BETWEEN 1 AND 120", name="message_months_sane"),
+        CheckConstraint("retention_inactive_months BETWEEN 2 AND 240", name="inactive_months_sane"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,6 +36,12 @@ class Neighbourhood(db.Model):
     default_lower_limit: Mapped[int] = mapped_column(default=DEFAULT_LOWER_LIMIT)
     default_upper_limit: Mapped[int] = mapped_column(default=DEFAULT_UPPER_LIMIT)
     premoderation: Mapped[bool] = mapped_column(default=False)
+    retention_message_months: Mapped[int] = mapped_column(
+        default=DEFAULT_MESSAGE_MONTHS, server_default=str(DEFAULT_MESSAGE_MONTHS)
+    )
+    retention_inactive_months: Mapped[int] = mapped_column(
+        default=DEFAULT_INACTIVE_MONTHS, server_default=str(DEFAULT_INACTIVE_MONTHS)
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     postcodes: Mapped[list[NeighbourhoodPostcode]] = relationship(

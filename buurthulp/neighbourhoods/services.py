@@ -200,6 +200,18 @@ def _clean_limits(lower: int | None, upper: int | None) -> tuple[int, int]:
     return lower, upper
 
 
+def _clean_months(value: int | None, field: str, low: int, high: int) -> int | None:
+    """A retention period in whole months (None: leave it as it is, or the default)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(
+            _("Give a number of months from %(low)s to %(high)s.", low=low, high=high),
+            field=field,
+        )
+    return value
+
+
 def save_neighbourhood(
     *,
     actor: Actor,
@@ -211,8 +223,12 @@ def save_neighbourhood(
     premoderation: bool = False,
     description: str = "",
     neighbourhood_id: int | None = None,
+    retention_message_months: int | None = None,
+    retention_inactive_months: int | None = None,
 ) -> Neighbourhood:
-    """Create or update a neighbourhood; a PC4 already served elsewhere is refused."""
+    """Create or update a neighbourhood; a PC4 already served elsewhere is refused.
+
+    The retention periods (privacy.retention) stay as they are when not given."""
     if not may(actor, Permission.NEIGHBOURHOODS_MANAGE):
         raise NotAllowed(_("Only an admin can change neighbourhoods."))
     clean_name = _clean_name(name)
@@ -221,6 +237,8 @@ def save_neighbourhood(
     if not codes and area_json is None and neighbourhood_id is None:
         raise InvalidInput(_("Give PC4 postcodes, an area, or both."), field="pc4_codes")
     lower, upper = _clean_limits(default_lower_limit, default_upper_limit)
+    message_months = _clean_months(retention_message_months, "retention_message_months", 1, 120)
+    inactive_months = _clean_months(retention_inactive_months, "retention_inactive_months", 2, 240)
     if len(description or "") > 2000:
         raise InvalidInput(_("The description is too long."), field="description")
     try:
@@ -236,6 +254,10 @@ def save_neighbourhood(
                 hood.area_geojson = area_json
             hood.default_lower_limit, hood.default_upper_limit = lower, upper
             hood.premoderation = premoderation
+            if message_months is not None:
+                hood.retention_message_months = message_months
+            if inactive_months is not None:
+                hood.retention_inactive_months = inactive_months
             current = {p.pc4: p for p in hood.postcodes}
             for code in set(current) - set(codes):
                 hood.postcodes.remove(current[code])

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from buurthulp.db import after_commit, in_transaction, transaction
 from buurthulp.errors import NotFound
@@ -92,6 +92,19 @@ def queue_mail(
         row_id = row.id
         after_commit(lambda: send_pass(only_ids=[row_id]))
     return row
+
+
+def forget_recipient(member_id: int, address: str | None) -> int:
+    """An erased member's mail leaves the outbox, sent or not: it holds their address and
+    what was said to them (inside the caller's transaction, only flushes). A sender busy
+    with one of these rows finds it gone and leaves it. Returns how many rows went."""
+    who = OutboxMessage.member_id == member_id
+    if address:
+        who = or_(who, OutboxMessage.to == address)
+    result = db.session.execute(
+        delete(OutboxMessage).where(who).execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
 
 
 def unsubscribe_headers(row: OutboxMessage) -> dict[str, str]:

@@ -1,20 +1,31 @@
-"""Consents and the personal-data access log (who of staff looked at whose data, and why)."""
+"""Consents, the personal-data access log (who of staff looked at whose data, and why) and
+the retention warnings."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from buurthulp.extensions import db
 from buurthulp.models_base import UTCDateTime, utcnow
+
+#: How a consent was given: by the member on the site, or to a coordinator who wrote it
+#: down for a resident who is not online.
+CONSENT_METHODS = ("online", "paper", "phone", "in-person")
 
 
 class Consent(db.Model):
     """A consent given for a purpose, against the version of the text that was shown."""
 
     __tablename__ = "privacy_consent"
+    __table_args__ = (
+        CheckConstraint(
+            "method IN ({})".format(", ".join(f"'{m}'" for m in CONSENT_METHODS)),
+            name="method_known",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(
@@ -27,6 +38,7 @@ class Consent(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("auth_member.id", ondelete="SET NULL")
     )
+    method: Mapped[str] = mapped_column(String(12), default="online", server_default="online")
 
 
 class AccessLogEntry(db.Model):
@@ -44,3 +56,16 @@ class AccessLogEntry(db.Model):
     what: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(String(200), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RetentionNotice(db.Model):
+    """The warning mail before an inactive account is erased: sent once per stretch of
+    inactivity (a login after it starts the count again)."""
+
+    __tablename__ = "privacy_retention_notice"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("auth_member.id", ondelete="CASCADE"), unique=True
+    )
+    warned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -37,6 +37,9 @@ WHAT = {
     "match": _l("A match you are part of"),
     "audit-log": _l("You in the log of what staff did"),
     "match-queue": _l("You in the list of matches that wait for a coordinator"),
+    "privacy-page": _l("Your consents, to handle a privacy request of yours"),
+    "export": _l("All your data, to give you a copy"),
+    "erasure": _l("Your account, to erase it at your request"),
 }
 
 

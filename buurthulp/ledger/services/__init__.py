@@ -52,7 +52,9 @@ from buurthulp.ledger.services.cleaning import (
 )
 from buurthulp.ledger.services.limits import change_limits, limit_changes
 from buurthulp.ledger.services.movements import (
+    Closed,
     book_match_payment,
+    close_account,
     donate,
     grant,
     reverse,
@@ -78,6 +80,7 @@ __all__ = [
     "MAX_TRANSFER_MINUTES",
     "TEXT_MAX",
     "Booking",
+    "Closed",
     "StatementLine",
     "account_of",
     "balance_minutes",
@@ -87,6 +90,7 @@ __all__ = [
     "clean_client_key",
     "clean_minutes",
     "clean_text",
+    "close_account",
     "donate",
     "ensure_member_account",
     "ensure_pool",

@@ -8,6 +8,7 @@ act on someone's account, that person gets a notification in the same transactio
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -268,30 +269,67 @@ def settle(*, member_id: object, actor: Member, reason: object) -> Transfer | No
         raise InvalidInput(
             _("This member has no neighbourhood, so there is no pool to settle with.")
         )
-    actor_id, name, hood_id = actor.id, member.display_name, member.neighbourhood_id
     with transaction():
-        pool_id = ensure_pool(db.session.get_one(Neighbourhood, hood_id)).id
-        locks = lock(pool_id, members=(member,))
-        account, pool = locks.of_member(member.id), locks.by_id[pool_id]
-        if account.closed_at is not None:
+        closed = close_account(member, actor_id=actor.id, reason=why)
+        if closed is None:
             raise Conflict(_("This account is already settled."))
-        transfer_id = None
-        if account.balance:
-            payer, payee = (account, pool) if account.balance > 0 else (pool, account)
-            transfer_id = booking.write(
-                Move(
-                    kind="settlement",
-                    payer=Side.account(payer.id),
-                    payee=Side.account(payee.id),
-                    minutes=abs(account.balance),
-                    actor_id=actor_id,
-                    description=_("Settlement: %(name)s leaves", name=name),
-                    reason=why,
-                )
-            )
-        _set_closed((account.id,), utcnow())
         _tell(member.id, "ledger.settled", actor, note=why)
-    return db.session.get_one(Transfer, transfer_id) if transfer_id else None
+    return db.session.get_one(Transfer, closed.transfer_id) if closed.transfer_id else None
+
+
+@dataclass(frozen=True)
+class Closed:
+    """A member's account settled and closed: the transfer that settled it (None at 0) and
+    the balance it had (negative: written off against the pool; positive: given to it)."""
+
+    transfer_id: int | None
+    balance: int
+
+
+def close_account(
+    member: Member, *, actor_id: int, reason: str, neighbourhood_id: int | None = None
+) -> Closed | None:
+    """Settle and close the member's account inside the caller's transaction (only
+    flushes): a debt is written off against the pool of their neighbourhood, credit goes to
+    it. None when the account was closed already. The settling transfer is named by the
+    member's name as it is now: an erasure pseudonymises them first, so history keeps no name.
+    """
+    account_row = db.session.scalar(select(Account).where(Account.member_id == member.id))
+    hood_id = neighbourhood_id or member.neighbourhood_id
+    if hood_id is None and account_row is not None:
+        hood_id = account_row.neighbourhood_id
+    if hood_id is None:
+        if account_row is not None and account_row.balance:
+            raise InvalidInput(
+                _("This member has no neighbourhood, so there is no pool to settle with.")
+            )
+        locks = lock(members=(member,))
+        account = locks.of_member(member.id)
+        if account.closed_at is not None:
+            return None
+        _set_closed((account.id,), utcnow())
+        return Closed(None, 0)
+    pool_id = ensure_pool(db.session.get_one(Neighbourhood, hood_id)).id
+    locks = lock(pool_id, members=(member,))
+    account, pool = locks.of_member(member.id), locks.by_id[pool_id]
+    if account.closed_at is not None:
+        return None
+    transfer_id = None
+    if account.balance:
+        payer, payee = (account, pool) if account.balance > 0 else (pool, account)
+        transfer_id = booking.write(
+            Move(
+                kind="settlement",
+                payer=Side.account(payer.id),
+                payee=Side.account(payee.id),
+                minutes=abs(account.balance),
+                actor_id=actor_id,
+                description=_("Settlement: %(name)s leaves", name=member.display_name),
+                reason=reason,
+            )
+        )
+    _set_closed((account.id,), utcnow())
+    return Closed(transfer_id, account.balance)
 
 
 def reverse(*, transfer_id: object, actor: Member, reason: object) -> Transfer:

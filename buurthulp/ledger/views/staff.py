@@ -41,6 +41,7 @@ def _can(actor: Member, neighbourhood_id: int | None) -> dict[str, bool]:
             ("can_reverse", Permission.LEDGER_TRANSFER_REVERSE),
             ("can_grant", Permission.LEDGER_POOL_GRANT),
             ("can_health", Permission.LEDGER_HEALTH_VIEW),
+            ("can_privacy", Permission.PRIVACY_RIGHTS_HANDLE),
         )
     }
 

@@ -1,0 +1,3 @@
+"""The marketplace's small town (`street`), for the privacy rights."""
+
+from tests.marketplace.conftest import Street, api, english, street  # noqa: F401
