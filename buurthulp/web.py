@@ -91,9 +91,11 @@ def _register_optional(app: Flask) -> None:
     """Features that plug in their own blueprint, CLI group and template globals."""
     from buurthulp import marketplace
     from buurthulp.ledger import plugin as ledger_plugin
+    from buurthulp.safety import plugin as safety_plugin
 
     ledger_plugin.register(app)
     marketplace.register(app)
+    safety_plugin.register(app)
 
 
 def _check_request() -> None:

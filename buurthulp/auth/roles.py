@@ -26,6 +26,8 @@ class Permission(StrEnum):
     LEDGER_OWN_TRANSFER = "ledger:transfer:create-own"
     LISTINGS_POST = "listings:listing:post-own"
     MATCHES_TAKE_PART = "matches:match:take-part"
+    SAFETY_OWN_REPORT = "safety:report:create-own"
+    SAFETY_OWN_BLOCK = "safety:block:manage-own"
     # Staff, scoped to neighbourhoods.
     MEMBERS_DIRECTORY_VIEW = "members:directory:view"
     MEMBERS_PERSONAL_VIEW = "members:personal:view"
@@ -42,6 +44,9 @@ class Permission(StrEnum):
     MATCHES_CONFIRM_ON_BEHALF = "matches:match:confirm-on-behalf"
     MATCHES_DISPUTE_RESOLVE = "matches:dispute:resolve"
     AUDIT_VIEW = "audit:log:view"
+    SAFETY_REPORTS_HANDLE = "safety:report:handle"
+    SAFETY_LISTINGS_MODERATE = "safety:listing:moderate"
+    SAFETY_MEMBERS_SUSPEND = "safety:member:suspend"
     # Admin.
     NEIGHBOURHOODS_MANAGE = "neighbourhoods:area:manage"
     ROLES_MANAGE = "auth:role:manage"
@@ -53,6 +58,8 @@ _RESIDENT = {
     Permission.LEDGER_OWN_TRANSFER,
     Permission.LISTINGS_POST,
     Permission.MATCHES_TAKE_PART,
+    Permission.SAFETY_OWN_REPORT,
+    Permission.SAFETY_OWN_BLOCK,
 }
 _COORDINATOR = {
     Permission.MEMBERS_DIRECTORY_VIEW,
@@ -69,6 +76,9 @@ _COORDINATOR = {
     Permission.MATCHES_CONFIRM_ON_BEHALF,
     Permission.MATCHES_DISPUTE_RESOLVE,
     Permission.AUDIT_VIEW,
+    Permission.SAFETY_REPORTS_HANDLE,
+    Permission.SAFETY_LISTINGS_MODERATE,
+    Permission.SAFETY_MEMBERS_SUSPEND,
 }
 _OUTREACH = {
     Permission.MEMBERS_DIRECTORY_VIEW,
@@ -81,6 +91,8 @@ _ADMIN = {
     Permission.OUTBOX_VIEW,
     Permission.LEDGER_HEALTH_VIEW,
     Permission.AUDIT_VIEW,
+    # Suspending a member anywhere (and lifting it); reports stay with the coordinators.
+    Permission.SAFETY_MEMBERS_SUSPEND,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -37,6 +37,11 @@ WHAT = {
     "match": _l("A match you are part of"),
     "audit-log": _l("You in the log of what staff did"),
     "match-queue": _l("You in the list of matches that wait for a coordinator"),
+    "report": _l("A report you made, or one about you"),
+    "report-list": _l("You in the list of reports that wait for a coordinator"),
+    "moderation": _l("Your listing, to check it"),
+    "moderation-list": _l("You in the list of listings to check"),
+    "suspension": _l("Your account, to suspend it or lift a suspension"),
 }
 
 
