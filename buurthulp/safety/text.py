@@ -36,7 +36,8 @@ _IBAN_MIN_DIGITS = 8  # an account number is mostly digits; "NL12 boodschappen" 
 
 # Digits with separators between them; what counts as a phone number is decided on the digits.
 _PHONE = re.compile(r"(?<![\w+])(?:\+|\b)\d(?:[\s\-.()/]{0,3}\d){8,14}(?!\w)")
-_DATE = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
+# A date with its year ("06-03-2025 14 uur" is not a phone number; "06-12-34-56-78" is).
+_DATE = re.compile(r"\b(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|1[0-2])[-/.](?:19|20)\d{2}\b")
 
 _AT = r"(?:@|\s*[\[(]\s*(?:at|apenstaartje)\s*[\])]\s*|\s+at\s+)"
 _DOT = r"(?:\.|\s*[\[(]\s*(?:dot|punt)\s*[\])]\s*|\s+(?:dot|punt)\s+)"

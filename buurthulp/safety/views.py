@@ -4,7 +4,9 @@ For every member: report a listing, a message or a member (/melden), and block o
 a member (/blokkeren/<id>); the list of blocks is on the account page. For coordinators
 (/veiligheid/beheer): the open reports and one report with what to do about it, the
 listings that wait for a check (and the hidden ones) and one listing's decisions, and a
-member's suspension. Every staff page that shows residents writes the access log.
+member's suspension. A report, listing or member outside the visitor's neighbourhoods is a
+404 (for residents and admins too: they need not know it is there). Every staff page that
+shows residents writes the access log.
 """
 
 from __future__ import annotations
@@ -146,7 +148,7 @@ def reports() -> Any:
 
 
 @bp.route("/beheer/meldingen/<int:report_id>", methods=["GET", "POST"])
-@requires(Permission.SAFETY_REPORTS_HANDLE)
+@login_required  # who may is decided with the object: a 404 for everyone else
 def report(report_id: int) -> Any:
     me = _me()
     view = services.report_view(report_id, me)
@@ -212,7 +214,7 @@ def _decisions_for(status: str) -> list[str]:
 
 
 @bp.route("/beheer/oproepen/<int:listing_id>", methods=["GET", "POST"])
-@requires(Permission.SAFETY_LISTINGS_MODERATE)
+@login_required  # who may is decided with the object: a 404 for everyone else
 def listing(listing_id: int) -> Any:
     me = _me()
     found = moderation.listing_for_moderation(listing_id, me)
@@ -259,7 +261,7 @@ def listing(listing_id: int) -> Any:
 
 
 @bp.route("/beheer/leden/<int:member_id>/schorsing", methods=["GET", "POST"])
-@requires(Permission.SAFETY_MEMBERS_SUSPEND)
+@login_required  # who may is decided with the object: a 404 for everyone else
 def suspension_page(member_id: int) -> Any:
     me = _me()
     member = suspension.member_for_suspension(member_id, me)
