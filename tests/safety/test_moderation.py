@@ -66,7 +66,7 @@ def test_a_new_members_first_three_listings_wait_for_a_coordinator(checked, make
 
 
 def test_trusted_members_staff_and_other_neighbourhoods_are_not_checked(checked, make, street):
-    hood, nadia, _otto, petra = checked
+    _hood, nadia, _otto, petra = checked
     with transaction():
         db.session.get(type(nadia), nadia.id).trust_level = "verified"
     assert make.listing(nadia, title="Vraag").status == "open"
@@ -194,9 +194,12 @@ def test_the_moderation_page_of_another_neighbourhood_is_not_found(client, login
     listing = make.listing(street.anna, title="Boodschappen doen")
     login(street.other_coord)
     assert client.get(f"/veiligheid/beheer/oproepen/{listing.id}").status_code == 404
-    assert client.post(
-        f"/veiligheid/beheer/oproepen/{listing.id}", data={"decision": "hide", "reason": "x"}
-    ).status_code == 404
+    assert (
+        client.post(
+            f"/veiligheid/beheer/oproepen/{listing.id}", data={"decision": "hide", "reason": "x"}
+        ).status_code
+        == 404
+    )
 
 
 # Contact details in public texts ----------------------------------------------------------------
@@ -240,7 +243,8 @@ def test_the_listing_page_and_the_api_explain_the_refusal(client, login, api, st
     assert refused.status_code == 422
     page = refused.get_data(as_text=True)
     assert "Please leave out a phone number" in page and "06-12345678" in page  # kept
-    body = {"kind": "request", "title": "Hulp", "description": "anna@example.nl", "category": "tuin"}
+    body = {"kind": "request", "title": "Hulp", "description": "anna@example.nl"}
+    body["category"] = "tuin"
     error = api_error(api(street.bert).post("/listings", json=body), 422)
     assert "e-mail address" in error["message"]
 

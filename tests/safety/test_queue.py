@@ -43,9 +43,7 @@ def _reports(street, make, n: int) -> None:
 def test_open_reports_are_scoped_and_say_where_they_are_handled(street, make):
     _reports(street, make, 2)
     stefs = make.listing(street.stranger, title="Reclame")
-    other = safety.report(
-        safety.ReportInput(reason="spam", listing_id=stefs.id), actor=street.bert
-    )
+    other = safety.report(safety.ReportInput(reason="spam", listing_id=stefs.id), actor=street.bert)
     mine = safety.open_reports(scope_of(street.coord, Permission.SAFETY_REPORTS_HANDLE))
     assert len(mine) == 2 and all(row.neighbourhood_id == street.hood.id for row in mine)
     first = mine[0]

@@ -88,7 +88,9 @@ def test_a_member_is_reported_only_by_who_may_know_them(street, make):
             safety.ReportInput(reason="unsafe", member_id=street.stranger.id), actor=street.anna
         )
     with pytest.raises(InvalidInput):
-        safety.report(safety.ReportInput(reason="unsafe", member_id=street.anna.id), actor=street.anna)
+        safety.report(
+            safety.ReportInput(reason="unsafe", member_id=street.anna.id), actor=street.anna
+        )
 
 
 def test_what_the_reporter_may_not_see_is_not_found(street, make):
@@ -115,9 +117,7 @@ def test_a_report_names_exactly_one_target_and_a_known_reason(street, make):
 # Handling ----------------------------------------------------------------------------------------
 
 
-def test_a_warning_reaches_the_member_and_the_reporter_hears_only_that_it_was_handled(
-    street, make
-):
+def test_a_warning_reaches_the_member_and_the_reporter_hears_only_that_it_was_handled(street, make):
     report = _report(street, make)
     safety.handle_report(
         report.id,

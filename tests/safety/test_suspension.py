@@ -39,9 +39,12 @@ def test_every_session_and_token_ends_at_once_and_login_is_refused(
     login(street.bert)
     headers = api_headers(street.bert)
     other_browser = app.test_client()
-    assert other_browser.post(
-        "/inloggen", data={"email": street.bert.email, "password": PASSWORD}
-    ).status_code == 303
+    assert (
+        other_browser.post(
+            "/inloggen", data={"email": street.bert.email, "password": PASSWORD}
+        ).status_code
+        == 303
+    )
     assert client.get("/account").status_code == 200
     assert client.get("/api/v1/me", headers=headers).status_code == 200
 
@@ -93,9 +96,7 @@ def test_nobody_can_agree_with_a_suspended_member(street, make):
         matches.accept(reaction.id, actor=street.anna)
 
 
-def test_the_member_gets_a_mail_with_the_reason_and_the_audit_log_keeps_it(
-    street, make, mailbox
-):
+def test_the_member_gets_a_mail_with_the_reason_and_the_audit_log_keeps_it(street, make, mailbox):
     suspension.suspend(street.bert.id, actor=street.coord, reason="Vroeg om geld")
     [mail] = [m for m in mailbox if m["To"] == street.bert.email]
     assert "Vroeg om geld" in mail.get_content()
@@ -149,9 +150,7 @@ def test_lifting_lets_them_in_again_with_their_listings_still_paused(client, str
     assert len(suspension.history(street.bert.id)) == 2
 
 
-def test_the_suspension_page_suspends_and_lifts_and_is_access_logged(
-    client, login, street, make
-):
+def test_the_suspension_page_suspends_and_lifts_and_is_access_logged(client, login, street, make):
     login(street.coord)
     page = client.get(f"/veiligheid/beheer/leden/{street.bert.id}/schorsing")
     assert page.status_code == 200 and "Bert" in page.get_data(as_text=True)

@@ -146,9 +146,11 @@ def test_any_e_mail_address_is_found(local, domain, tld, words):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(st.characters(exclude_categories=("Nd", "Cs")), max_size=300).filter(
-    lambda t: "@" not in t and not re.search(r"\b(at|dot|punt)\b", t, re.IGNORECASE)
-))
+@given(
+    st.text(st.characters(exclude_categories=("Nd", "Cs")), max_size=300).filter(
+        lambda t: "@" not in t and not re.search(r"\b(at|dot|punt)\b", t, re.IGNORECASE)
+    )
+)
 def test_text_without_digits_or_at_signs_is_never_refused(text):
     assert public_text_problems(text) == []
 
