@@ -392,7 +392,8 @@ def handle_report(
             notify(found.member_id, "safety.warning", message=to_member)
         elif chosen == "hidden":
             moderation.hide_in_transaction(found.listing_id, actor=actor, reason=to_member)
-        elif chosen == "suspended":
+        elif chosen == "suspended" and found.member.status != "suspended":
+            # (One suspended already, by another report, stays so: nothing to add.)
             suspension.suspend_in_transaction(
                 found.member_id, actor=actor, reason=to_member, report_id=found.id
             )

@@ -275,3 +275,16 @@ def test_the_api_takes_a_report_about_one_thing(api, street, make):
     by_message = {"message_id": message.id, "reason": "scam"}
     assert api(street.anna).post("/reports", json=by_message).status_code == 201
     api_error(api(street.carla).post("/reports", json=by_message), 404)
+
+
+def test_a_second_report_ending_in_suspension_keeps_the_first_suspension(street, make):
+    first = safety.report(
+        safety.ReportInput(reason="unsafe", member_id=street.bert.id), actor=street.anna
+    )
+    second = safety.report(
+        safety.ReportInput(reason="scam", member_id=street.bert.id), actor=street.carla
+    )
+    safety.handle_report(first.id, actor=street.coord, outcome="suspended", message="Onveilig")
+    safety.handle_report(second.id, actor=street.coord, outcome="suspended", message="Ook geld")
+    assert db.session.get(Report, second.id).outcome == "suspended"
+    assert street.bert.status == "suspended"
