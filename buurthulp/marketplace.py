@@ -226,6 +226,7 @@ LISTING_STATUS = {
     "paused": _l("paused"),
     "matched": _l("helper found"),
     "closed": _l("closed"),
+    "hidden": _l("hidden by a coordinator"),
 }
 MATCH_STATUS = {
     "invited": _l("asked, waiting for an answer"),

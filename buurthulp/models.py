@@ -26,3 +26,4 @@ from buurthulp.audit import models as _audit_models  # noqa: F401  (the audit lo
 from buurthulp.ledger import models as _ledger_models  # noqa: F401  (ledger tables)
 from buurthulp.listings import models as _listings_models  # noqa: F401  (marketplace)
 from buurthulp.matches import models as _matches_models  # noqa: F401
+from buurthulp.safety import models as _safety_models  # noqa: F401  (safeguards)

@@ -92,10 +92,12 @@ def _register_optional(app: Flask) -> None:
     from buurthulp import marketplace
     from buurthulp.ledger import plugin as ledger_plugin
     from buurthulp.privacy import plugin as privacy_plugin
+    from buurthulp.safety import plugin as safety_plugin
 
     ledger_plugin.register(app)
     marketplace.register(app)
     privacy_plugin.register(app)
+    safety_plugin.register(app)
 
 
 def _check_request() -> None:

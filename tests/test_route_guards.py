@@ -166,6 +166,15 @@ def _category_id(world: World) -> int:
     return add_category(world.this.id, name="Fietsen maken", actor=admin).id
 
 
+def _report_id(world: World) -> int:
+    """The other resident reported the resident to the coordinators of "this" neighbourhood."""
+    from buurthulp.safety import services as safety
+
+    resident, reporter = world.visitors["resident"], world.visitors["other_resident"]
+    data = safety.ReportInput(reason="unsafe", text="Voelde niet goed", member_id=resident.id)
+    return safety.report(data, actor=reporter).id
+
+
 PARAMETER_FACTORIES: dict[str, Callable[[World], Any]] = {
     "neighbourhood_id": lambda w: w.this.id,
     "member_id": lambda w: w.visitors["resident"].id,
@@ -176,6 +185,7 @@ PARAMETER_FACTORIES: dict[str, Callable[[World], Any]] = {
     "code": lambda w: _activity(w).code,
     "match_id": _match_id,
     "category_id": _category_id,
+    "report_id": _report_id,
 }
 
 
@@ -253,6 +263,9 @@ BAD_LINK = {A: 422, R: 422, RO: 422, CE: 422, CH: 422, OW: 422, AD: 422}
 OWNER_AND_STAFF = {A: LOGIN, R: 200, RO: 403, CE: 403, CH: 200, OW: 200, AD: 403}
 # A match: its two parties, and the coordinator here (staff views are logged).
 MATCH = {A: LOGIN, R: 200, RO: 200, CE: 404, CH: 200, OW: 404, AD: 404}
+# A report or a listing to moderate: the coordinators here alone; for everyone else it does
+# not exist (admins too: reports are the neighbourhood's coordinators' work).
+COORDINATOR_HERE_ONLY = {A: LOGIN, R: 404, RO: 404, CE: 404, CH: 200, OW: 404, AD: 404}
 
 EXPECTED: dict[str, dict[str, int | str]] = {
     "core.home": EVERYONE,
@@ -336,6 +349,16 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     # A resident's privacy requests, handled by a coordinator of their neighbourhood.
     "privacy.staff_member": COORDINATOR_HERE_MEMBER,
     "privacy.staff_erase": COORDINATOR_HERE_MEMBER,
+    "safety.report_form": MEMBERS,
+    # Blocking the resident: who may know them (their neighbourhood); nobody blocks themselves.
+    "safety.block": {A: LOGIN, R: 422, RO: 200, CE: 404, CH: 200, OW: 200, AD: 404},
+    "safety.reports": COORDINATORS,
+    "safety.report": COORDINATOR_HERE_ONLY,
+    "safety.listings": COORDINATORS,
+    "safety.listing": COORDINATOR_HERE_ONLY,
+    # A suspension: the coordinators here, and admins everywhere.
+    "safety.suspension_page": {**COORDINATOR_HERE_ONLY, AD: 200},
+    "api.list_blocks": MEMBERS,
 }
 
 

@@ -39,6 +39,7 @@ from buurthulp.neighbourhoods.models import Neighbourhood
 from buurthulp.neighbourhoods.services import Home, resolve_home
 from buurthulp.outbox.services import link_marker, link_minter, queue_mail
 from buurthulp.privacy.models import Consent
+from buurthulp.safety.text import refuse_contact_details
 from buurthulp.signals import member_created, member_moved
 
 PRIVACY_PURPOSE = "privacy-statement"
@@ -372,6 +373,9 @@ def update_profile(
         raise NotAllowed(_("Only the member can change their profile here."))
     interest_tags = clean_tags(interests, field="interests")
     talent_tags = clean_tags(talents, field="talents")
+    # Neighbours read these words beside the name (suggestions): no contact details.
+    refuse_contact_details(", ".join(interest_tags), field="interests")
+    refuse_contact_details(", ".join(talent_tags), field="talents")
     bits = clean_int(availability or 0, field="availability", minimum=0, maximum=63) or 0
     radius = clean_int(radius_m, field="radius_km", minimum=500, maximum=25_000) or 2000
     codes = clean_tags(languages, field="languages")

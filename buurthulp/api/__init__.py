@@ -8,4 +8,12 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 registry = ApiRegistry(bp)
 
 # The endpoint modules register themselves on `registry` when imported.
-from buurthulp.api import core, ledger, marketplace, matches, members, privacy  # noqa: E402,F401
+from buurthulp.api import (  # noqa: E402,F401
+    core,
+    ledger,
+    marketplace,
+    matches,
+    members,
+    privacy,
+    safety,
+)

@@ -26,6 +26,8 @@ class Permission(StrEnum):
     LEDGER_OWN_TRANSFER = "ledger:transfer:create-own"
     LISTINGS_POST = "listings:listing:post-own"
     MATCHES_TAKE_PART = "matches:match:take-part"
+    SAFETY_OWN_REPORT = "safety:report:create-own"
+    SAFETY_OWN_BLOCK = "safety:block:manage-own"
     # Staff, scoped to neighbourhoods.
     MEMBERS_DIRECTORY_VIEW = "members:directory:view"
     MEMBERS_PERSONAL_VIEW = "members:personal:view"
@@ -44,6 +46,9 @@ class Permission(StrEnum):
     AUDIT_VIEW = "audit:log:view"
     # A resident's AVG rights, handled for them at their request: export, consent, erasure.
     PRIVACY_RIGHTS_HANDLE = "privacy:rights:handle"
+    SAFETY_REPORTS_HANDLE = "safety:report:handle"
+    SAFETY_LISTINGS_MODERATE = "safety:listing:moderate"
+    SAFETY_MEMBERS_SUSPEND = "safety:member:suspend"
     # Admin.
     NEIGHBOURHOODS_MANAGE = "neighbourhoods:area:manage"
     ROLES_MANAGE = "auth:role:manage"
@@ -55,6 +60,8 @@ _RESIDENT = {
     Permission.LEDGER_OWN_TRANSFER,
     Permission.LISTINGS_POST,
     Permission.MATCHES_TAKE_PART,
+    Permission.SAFETY_OWN_REPORT,
+    Permission.SAFETY_OWN_BLOCK,
 }
 _COORDINATOR = {
     Permission.MEMBERS_DIRECTORY_VIEW,
@@ -72,6 +79,9 @@ _COORDINATOR = {
     Permission.MATCHES_DISPUTE_RESOLVE,
     Permission.AUDIT_VIEW,
     Permission.PRIVACY_RIGHTS_HANDLE,
+    Permission.SAFETY_REPORTS_HANDLE,
+    Permission.SAFETY_LISTINGS_MODERATE,
+    Permission.SAFETY_MEMBERS_SUSPEND,
 }
 _OUTREACH = {
     Permission.MEMBERS_DIRECTORY_VIEW,
@@ -84,6 +94,8 @@ _ADMIN = {
     Permission.OUTBOX_VIEW,
     Permission.LEDGER_HEALTH_VIEW,
     Permission.AUDIT_VIEW,
+    # Suspending a member anywhere (and lifting it); reports stay with the coordinators.
+    Permission.SAFETY_MEMBERS_SUSPEND,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

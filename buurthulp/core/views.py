@@ -17,6 +17,7 @@ from buurthulp.auth.guards import current_member, login_required, public, safe_n
 from buurthulp.extensions import db
 from buurthulp.i18n import LOCALES
 from buurthulp.privacy.services import access_log_for
+from buurthulp.safety.services import my_blocks
 
 bp = Blueprint("core", __name__)
 
@@ -38,7 +39,8 @@ def home():
 @bp.route("/account")
 @login_required
 def account():
-    return render_template("core/account.html", member=current_member())
+    member = current_member()
+    return render_template("core/account.html", member=member, blocks=my_blocks(member))
 
 
 @bp.route("/taal", methods=["POST"])

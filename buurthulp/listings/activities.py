@@ -25,9 +25,11 @@ from buurthulp.i18n import gettext as _
 from buurthulp.inputs import clean_text
 from buurthulp.links import absolute_url, path_for
 from buurthulp.listings.models import Listing, Signup
-from buurthulp.listings.services import blocked_between, get_listing, is_expired, not_found
+from buurthulp.listings.services import get_listing, is_expired, not_found
 from buurthulp.models_base import utcnow
 from buurthulp.notifications.services import notify
+from buurthulp.safety.checks import blocked_between, blocked_ids
+from buurthulp.safety.text import refuse_contact_details
 
 MESSAGE_MAX = 2000
 LOOKAHEAD = 400  # dates of a series looked at, at most (a weekly series: ~8 years)
@@ -317,6 +319,8 @@ def message_attendees(listing_id: object, *, actor: Member, body: object) -> int
         max_length=MESSAGE_MAX,
         empty_message=_("Write your message."),
     )
+    # Everyone who signed up reads it, before any of them agreed anything with the writer.
+    refuse_contact_details(text, field="body", allow_address=True)
     listing = _activity(listing_id, actor)
     if listing.owner_id != actor.id:
         raise NotAllowed(_("Only the organiser can write to everyone."))
@@ -329,6 +333,8 @@ def message_attendees(listing_id: object, *, actor: Member, body: object) -> int
                 Signup.status.in_(("confirmed", "waiting")),
             )
         ).all()
+        blocked = blocked_ids(actor.id)
+        members = [m for m in members if m not in blocked]
         for member_id in members:
             notify(
                 member_id,

@@ -26,7 +26,8 @@ from buurthulp.models_base import UTCDateTime, utcnow
 from buurthulp.neighbourhoods.models import Neighbourhood
 
 KINDS = ("request", "offer", "activity")
-STATUSES = ("pending", "open", "paused", "matched", "closed")
+# "pending": waits for a coordinator's check; "hidden": a coordinator took it out of sight.
+STATUSES = ("pending", "open", "paused", "matched", "closed", "hidden")
 WHEN_KINDS = ("flexible", "date", "period")
 RECURRENCES = ("weekly", "monthly")
 SIGNUP_STATUSES = ("confirmed", "waiting", "cancelled")

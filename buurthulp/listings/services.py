@@ -42,6 +42,9 @@ from buurthulp.listings.models import (
 )
 from buurthulp.listings.taxonomy import SHARED, SHARED_SLUGS
 from buurthulp.models_base import utcnow
+from buurthulp.safety import checks
+from buurthulp.safety.checks import blocked_between
+from buurthulp.safety.text import refuse_contact_details
 from buurthulp.signals import listing_closed
 
 LISTING_DAYS = 30
@@ -176,6 +179,9 @@ def _clean(data: ListingInput, *, now: datetime) -> Clean:
         empty_message=_("Give your listing a short title."),
     )
     description = clean_text(data.description, field="description", max_length=DESCRIPTION_MAX)
+    # Everyone nearby reads these: contact details wait until a match is agreed.
+    refuse_contact_details(title, field="title")
+    refuse_contact_details(description, field="description")
     minutes = clean_int(
         data.minutes_estimate, field="minutes_estimate", minimum=1, maximum=10_000, required=False
     )
@@ -221,14 +227,18 @@ def _clean(data: ListingInput, *, now: datetime) -> Clean:
             multiline=False,
             empty_message=_("Say where it is, for example: buurthuis De Klokkenberg."),
         )
+        # Where an activity is held may be an address (a community centre's); no phone.
+        refuse_contact_details(place, field="place_label", allow_address=True)
         capacity = clean_int(data.capacity, field="capacity", minimum=1, maximum=500)
         if data.recurrence not in (None, ""):
             recurrence = clean_choice(data.recurrence, RECURRENCES, field="recurrence")
+    tags = clean_tags(data.tags or [])
+    refuse_contact_details(", ".join(tags), field="tags")
     return Clean(
         kind=kind,
         title=title,
         description=description,
-        tags=clean_tags(data.tags or []),
+        tags=tags,
         minutes_estimate=minutes,
         when_kind=when_kind,
         when_from=when_from,
@@ -323,7 +333,8 @@ def post_listing(
                     owner_id=owner.id,
                     neighbourhood_id=owner.neighbourhood_id,
                     category_id=category.id,
-                    status="open",
+                    # A new member's first listings may wait for a coordinator's check.
+                    status=checks.status_for_new_listing(owner),
                     expires_at=_expiry(clean, now),
                     lat=owner.public_lat,
                     lon=owner.public_lon,
@@ -335,6 +346,8 @@ def post_listing(
                 _apply(listing, clean)
                 db.session.add(listing)
                 db.session.flush()
+                if listing.status == "pending":
+                    checks.tell_moderators(listing)
             return listing
         except IntegrityError:  # a code drawn twice (one in a billion): draw again
             continue
@@ -393,6 +406,8 @@ def change_status(
                 _restart_clock(listing, now + timedelta(days=LISTING_DAYS))
             # Reopening answers an open "still on?" question (or one left unanswered).
             listing.still_on_asked_at = None
+            # One closed while it waited for its check waits again.
+            target = checks.status_on_reopen(listing)
         listing.status = target
         listing.closed_at = now if target == "closed" else None
         listing.updated_at = now
@@ -499,16 +514,6 @@ def is_expired(listing: Listing, now: datetime | None = None) -> bool:
 
 def in_feed(listing: Listing, now: datetime | None = None) -> bool:
     return listing.status == "open" and not is_expired(listing, now)
-
-
-def blocked_between(a: int, b: int) -> bool:
-    """Hook for the safeguards: members who blocked each other never meet here."""
-    return False
-
-
-def blocked_ids(member_id: int) -> set[int]:
-    """Everyone `member_id` blocked or was blocked by (the safeguards fill this)."""
-    return set()
 
 
 def may_view(listing: Listing, actor: Actor | None) -> bool:

@@ -10,6 +10,8 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 
 from buurthulp.auth.guards import current_member, login_required, public
 from buurthulp.auth.models import Member
+from buurthulp.auth.permissions import may
+from buurthulp.auth.roles import Permission
 from buurthulp.geo import Point, approx_distance_m, distance_label
 from buurthulp.i18n import gettext as _
 from buurthulp.i18n import ngettext
@@ -31,6 +33,7 @@ from buurthulp.matching import feed as feed_service
 from buurthulp.matching import suggestions as suggestion_service
 from buurthulp.models_base import utcnow
 from buurthulp.pages import Outcome, handle_form
+from buurthulp.safety import moderation
 
 bp = Blueprint("listings", __name__, url_prefix="/hulp")
 
@@ -99,7 +102,14 @@ def new() -> Any:
 
     def act() -> Outcome:
         listing = services.post_listing(form.to_input(), actor=member)
-        return _("Your listing is online."), url_for("listings.show", listing_id=listing.id)
+        if listing.status == "pending":
+            message = _(
+                "Thank you! A coordinator checks your listing before neighbours see it. "
+                "We let you know soon."
+            )
+        else:
+            message = _("Your listing is online.")
+        return message, url_for("listings.show", listing_id=listing.id)
 
     return handle_form(form, act, "listings/form.html", listing=None, kind=form.kind.data)
 
@@ -189,9 +199,15 @@ def show(listing_id: int) -> Any:
     member = _me()
     listing = services.get_listing(listing_id, member)
     own = listing.owner_id == member.id
+    can_moderate = not own and may(
+        member, Permission.SAFETY_LISTINGS_MODERATE, listing.neighbourhood_id
+    )
     context: dict[str, Any] = {
         "listing": listing,
         "own": own,
+        "can_moderate": can_moderate,
+        # Why a coordinator hid it: for its owner, and for the coordinators.
+        "hidden_because": moderation.why_hidden(listing) if own or can_moderate else None,
         "distance": _distance_for(member, listing),
         "category": services.category_label(listing.category),
         "expired": services.is_expired(listing),

@@ -28,10 +28,12 @@ from buurthulp.inputs import clean_int, clean_text, is_id
 from buurthulp.ledger.services import book_match_payment
 from buurthulp.links import path_for
 from buurthulp.listings.models import Listing
-from buurthulp.listings.services import blocked_between, get_listing, in_feed, trust_needed
+from buurthulp.listings.services import get_listing, in_feed, trust_needed
 from buurthulp.matches.models import CONTACT_STATUSES, OPEN_STATUSES, Match, Message, ThanksNote
 from buurthulp.models_base import utcnow
 from buurthulp.notifications.services import notify
+from buurthulp.safety.checks import blocked_between
+from buurthulp.safety.text import refuse_contact_details
 
 REACTION_MAX = 1000
 MESSAGE_MAX = 2000
@@ -133,6 +135,8 @@ def react(listing_id: object, *, actor: Member, message: object) -> Match:
         max_length=REACTION_MAX,
         empty_message=_("Write a few words to the neighbour."),
     )
+    # Read before anything is agreed: contact details wait until the match is.
+    refuse_contact_details(text, field="message")
     listing = get_listing(listing_id, actor)
     _check_can_react(listing, actor)
     with transaction():
@@ -186,6 +190,7 @@ def _check_can_react(listing: Listing, actor: Member) -> None:
 def invite(listing_id: object, member_id: object, *, actor: Member, message: object = "") -> Match:
     """The owner asks a suggested neighbour; they can say yes or no without explaining."""
     text = clean_text(message, field="message", max_length=REACTION_MAX)
+    refuse_contact_details(text, field="message")
     listing = get_listing(listing_id, actor, need="manage")
     if not in_feed(listing):
         raise Conflict(_("This listing is no longer open."))
@@ -254,6 +259,13 @@ def _agree(match: Match) -> None:
         listing.status == "matched" or in_feed(listing)
     ):
         raise Conflict(_("This listing is no longer open."))
+    if blocked_between(match.owner_id, match.responder_id):
+        raise Conflict(_("You cannot agree with this neighbour."))
+    people = db.session.scalars(
+        select(Member.status).where(Member.id.in_((match.owner_id, match.responder_id)))
+    ).all()
+    if any(status != "active" for status in people):
+        raise Conflict(_("This neighbour cannot take part right now."))
     taken = _taken(listing.id)
     if listing.kind == "request" and taken >= listing.helpers_needed:
         raise Conflict(_("This request already has its helper."))
@@ -592,6 +604,10 @@ def post_message(match_id: object, *, actor: Member, body: object) -> Message:
     _party(match, actor, _("Only the two people in this match can write here."))
     if match.status not in CONTACT_STATUSES:
         raise Conflict(_("You can write to each other once you have agreed."))
+    if blocked_between(match.owner_id, match.responder_id):
+        raise NotAllowed(
+            _("You cannot write to each other any more. Your coordinator can help if needed.")
+        )
     with transaction():
         message = Message(match_id=match.id, author_id=actor.id, body=text)
         db.session.add(message)
@@ -750,10 +766,11 @@ def needs_coordinator(member_id: int) -> bool:
     from their account by itself: a coordinator confirms for them, and until then the match
     waits on the staff page "Wacht op een coördinator".
 
-    Today that is a member without an e-mail address: residents a coordinator keeps for
-    (proxy residents) are created without one, and nobody could have mailed them "please
-    confirm". The safeguards issue adds the "vulnerable" (kwetsbaar) mark here, in this
-    same function, so that every caller follows it.
+    That is a member without an e-mail address (residents a coordinator keeps for, proxy
+    residents, are created without one, and nobody could have mailed them "please
+    confirm"), and a suspended member: they cannot log in, so their agreed matches are
+    the coordinator's to finish. The "vulnerable" (kwetsbaar) mark belongs here too, in
+    this same function, so that every caller follows it.
     """
     return bool(
         db.session.scalar(select(helped_through_coordinator()).where(Member.id == member_id))
@@ -764,7 +781,7 @@ def helped_through_coordinator() -> Any:
     """`needs_coordinator` as a SQL condition on `Member`, for queries over many members
     (the retention rules never erase such a member for being inactive). Change both
     together: `needs_coordinator` reads this one."""
-    return or_(Member.email.is_(None), Member.email == "")
+    return or_(Member.email.is_(None), Member.email == "", Member.status == "suspended")
 
 
 def tick(now: datetime | None = None) -> dict[str, int]:

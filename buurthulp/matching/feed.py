@@ -28,12 +28,13 @@ from buurthulp.i18n import gettext as _
 from buurthulp.inputs import InvalidQuery, decode_cursor, encode_cursor
 from buurthulp.listings import search
 from buurthulp.listings.models import KINDS, Category, Listing, ListingTag
-from buurthulp.listings.services import blocked_ids, category_label
+from buurthulp.listings.services import category_label
 from buurthulp.listings.taxonomy import DUTCH_NAMES
 from buurthulp.matches.models import Match
 from buurthulp.matching.nearby import MAX_BAND, banded, by_band, complete_bands, near, steps
 from buurthulp.models_base import utcnow
 from buurthulp.neighbourhoods.models import Neighbourhood
+from buurthulp.safety.checks import blocked_ids
 
 PAGE_SIZE = 20
 MAX_KM = 25

@@ -34,12 +34,13 @@ from buurthulp.geo import Point, band_label
 from buurthulp.i18n import gettext as _
 from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.listings.models import Category, CategoryRule, Listing, ListingTag
-from buurthulp.listings.services import blocked_ids, get_listing, in_feed, trust_needed
+from buurthulp.listings.services import get_listing, in_feed, trust_needed
 from buurthulp.listings.taxonomy import DUTCH_NAMES
 from buurthulp.matches.models import OPEN_STATUSES, Match
 from buurthulp.matches.services import TRUST_ORDER, invitations_since, open_match_counts
 from buurthulp.matching.nearby import MAX_BAND, banded, by_band, complete_bands, near, steps
 from buurthulp.models_base import utcnow
+from buurthulp.safety.checks import blocked_ids
 
 LIMIT = 10
 MAX_OPEN_INVITATIONS = 3

@@ -40,6 +40,11 @@ WHAT = {
     "privacy-page": _l("Your consents, to handle a privacy request of yours"),
     "export": _l("All your data, to give you a copy"),
     "erasure": _l("Your account, to erase it at your request"),
+    "report": _l("A report you made, or one about you"),
+    "report-list": _l("You in the list of reports that wait for a coordinator"),
+    "moderation": _l("Your listing, to check it"),
+    "moderation-list": _l("You in the list of listings to check"),
+    "suspension": _l("Your account, to suspend it or lift a suspension"),
 }
 
 

@@ -1,0 +1,108 @@
+"""How the safeguards plug into the app: the blueprint, notification kinds, template
+helpers and the coordinators' card on the home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, url_for
+
+from buurthulp.auth.permissions import may
+from buurthulp.auth.roles import Permission
+from buurthulp.i18n import gettext as _
+from buurthulp.i18n import lazy_gettext as _l
+from buurthulp.safety.labels import DECISION_LABELS, OUTCOME_LABELS, REASON_LABELS
+
+KINDS = {
+    # kind: (topic, sentence)
+    "safety.report_waits": (
+        "reminders",
+        _l("A neighbour made a report. It waits for you on the reports page."),
+    ),
+    "safety.report_handled": (
+        "account",
+        _l("A coordinator has handled your report. Thank you for telling us."),
+    ),
+    "safety.warning": ("account", _l("A coordinator warns you: %(message)s")),
+    "safety.listing_waits": (
+        "reminders",
+        _l("A new listing waits for your check: “%(title)s”."),
+    ),
+    "safety.listing_approved": (
+        "account",
+        _l("Your listing “%(title)s” is checked. Neighbours can see it now."),
+    ),
+    "safety.listing_refused": (
+        "account",
+        _l("Your listing “%(title)s” is not placed. The coordinator says: %(reason)s"),
+    ),
+    "safety.listing_hidden": (
+        "account",
+        _l("A coordinator has hidden your listing “%(title)s”: %(reason)s"),
+    ),
+    "safety.listing_restored": (
+        "account",
+        _l("Your listing “%(title)s” can be seen again."),
+    ),
+    "safety.match_handed_over": (
+        "matches",
+        _l(
+            "The other person in “%(title)s” cannot use Buurthulp for now. A coordinator "
+            "takes over this match and will contact you."
+        ),
+    ),
+    "safety.match_waits": (
+        "reminders",
+        _l("“%(title)s” waits for you: one of the two cannot use Buurthulp for now."),
+    ),
+    "safety.suspension_lifted": (
+        "account",
+        _l(
+            "Your account works again. Your listings are paused: open them again when you "
+            "are ready."
+        ),
+    ),
+}
+
+
+def _home_links(member: Any) -> list[dict[str, str]]:
+    links = []
+    if may(member, Permission.SAFETY_REPORTS_HANDLE):
+        links.append(
+            {
+                "url": url_for("safety.reports"),
+                "title": _("Reports"),
+                "text": _("What neighbours reported, and what waits for your decision."),
+            }
+        )
+    if may(member, Permission.SAFETY_LISTINGS_MODERATE):
+        links.append(
+            {
+                "url": url_for("safety.listings"),
+                "title": _("Listings to check"),
+                "text": _("New members' first listings, and hidden listings."),
+            }
+        )
+    return links
+
+
+def register(app: Flask) -> None:
+    from buurthulp.notifications.services import register_kind
+    from buurthulp.safety.views import bp
+
+    app.register_blueprint(bp)
+    for kind, (topic, sentence) in KINDS.items():
+        register_kind(kind, sentence, topic=topic)
+    app.extensions.setdefault("buurthulp_home_links", []).append(_home_links)
+    app.jinja_env.globals.update(
+        reason_label=_label(REASON_LABELS),
+        outcome_label=_label(OUTCOME_LABELS),
+        decision_label=_label(DECISION_LABELS),
+    )
+
+
+def _label(labels: dict[str, Any]) -> Any:
+    def label(key: str | None) -> str:
+        return str(labels.get(key or "", key or ""))
+
+    return label
