@@ -176,8 +176,9 @@ def _second_factor_page(
     status = second_factor.status_of(member)
     qr = None
     if status.pending is not None:
+        # No fixed size, a viewBox instead: the CSS fits it into a 320 px wide screen.
         qr = segno.make(status.pending.uri, error="m").svg_inline(
-            scale=5, title=_("QR code for your code app")
+            scale=5, omitsize=True, title=_("QR code for your code app")
         )
     return {
         "setup_form": setup_form or SetUpCodeForm(),
