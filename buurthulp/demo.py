@@ -185,6 +185,10 @@ def demo_command(password: str | None, if_empty: bool) -> None:
                 f"Demo logins (if this is the demo town): admin@{DOMAIN}, "
                 f"coordinator1@{DOMAIN}, bewoner001@{DOMAIN} ..."
             )
+            click.echo(
+                "Staff log in with a code too: `flask --app buurthulp users otp EMAIL` "
+                "(development only) prints the current one."
+            )
             return
         raise click.ClickException("the database is not empty; the demo town needs an empty one")
     chosen = password or DEFAULT_PASSWORD

@@ -56,7 +56,9 @@ class Member(db.Model):
     # safeguards set it; the marketplace reads it where a category needs a trusted helper.
     trust_level: Mapped[str] = mapped_column(String(8), default="new")
     locale: Mapped[str] = mapped_column(String(5), default="nl")
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    # active_history: the old value is known when it changes, so leaving "active" ends
+    # every session (auth.services) even when the status was not loaded before.
+    status: Mapped[str] = mapped_column(String(16), default="active", active_history=True)
     # Bumped on password change and "log out everywhere": every API token stops working.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
