@@ -84,7 +84,7 @@ def login_code():
     form = CodeForm()
 
     def act() -> Outcome:
-        sessions.start(member, code=form.code.data)
+        sessions.start(member, code=form.code.data or "")  # never None: no step skipped
         return _("Welcome, %(name)s.", name=member.display_name), safe_next(next_url)
 
     return handle_form(form, act, "auth/login_code.html")
