@@ -3,8 +3,12 @@
 Everything a deployment changes comes from environment variables (or a `.env` file), so the
 same code runs on a laptop, in CI and in production. Development generates its own secrets
 once into `instance/`; production refuses to start without `SECRET_KEY`,
-`BUURTHULP_BASE_URL` and `BUURTHULP_BLUR_KEY`, and with several web workers it refuses
-per-process rate-limit storage (each worker would count on its own).
+`BUURTHULP_BASE_URL`, `BUURTHULP_BLUR_KEY` and `BUURTHULP_DATA_KEY`, and with several web
+workers it refuses per-process rate-limit storage (each worker would count on its own).
+
+`BUURTHULP_DATA_KEY` encrypts the secrets kept in the database (the second factor's TOTP
+secrets). It is its own key, never SECRET_KEY: rotating the session secret must not lock
+every member of staff out of their second factor.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from urllib.parse import urlsplit
 
 DEV_SECRET_FILE = "dev-secret-key"  # the file's name, not a secret  # nosec B105
 DEV_BLUR_FILE = "dev-blur-key"
+DEV_DATA_KEY_FILE = "dev-data-key"
 DEV_BASE_URL = "http://127.0.0.1:5000"
 
 
@@ -107,6 +112,9 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
     blur_key = overrides.get("BUURTHULP_BLUR_KEY") or _instance_secret(
         instance_path, env, "BUURTHULP_BLUR_KEY", DEV_BLUR_FILE
     )
+    data_key = overrides.get("BUURTHULP_DATA_KEY") or _instance_secret(
+        instance_path, env, "BUURTHULP_DATA_KEY", DEV_DATA_KEY_FILE
+    )
     base_url = overrides.get("BUURTHULP_BASE_URL") or _base_url(env)
     url = overrides.get("SQLALCHEMY_DATABASE_URI") or database_url(instance_path)
     mail_backend = os.environ.get("BUURTHULP_MAIL_BACKEND", "smtp" if production else "console")
@@ -115,6 +123,7 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
         "ENV": env,
         "SECRET_KEY": secret,
         "BUURTHULP_BLUR_KEY": blur_key,
+        "BUURTHULP_DATA_KEY": data_key,
         "BUURTHULP_BASE_URL": base_url,
         # Production answers only for its own host names: a forged Host header is a 400.
         "TRUSTED_HOSTS": [urlsplit(base_url).hostname, *filter(None, extra_hosts)]
@@ -167,6 +176,9 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         # ...and per account (failed attempts only), so many addresses cannot take turns.
         "ACCOUNT_RATE_LIMIT": os.environ.get("ACCOUNT_RATE_LIMIT", "10 per 15 minutes"),
+        # After the password, the second step (the code from the app) must follow within
+        # this many seconds, or the login starts again.
+        "SECOND_FACTOR_LOGIN_SECONDS": _int("SECOND_FACTOR_LOGIN_SECONDS", 300, minimum=30),
     }
     config.update(overrides)
     check_workers(config, _int("WEB_CONCURRENCY", 1, minimum=1))

@@ -4,6 +4,9 @@ Six neighbourhoods made of real PC4 areas, an admin, two coordinators, two outre
 and 240 residents with names, interests, talents and homes spread over the real postcodes.
 Everything is made through the same services the app uses, with a fixed random seed, so the
 town is the same every time. All demo accounts share one printed password; it is hashed once.
+Staff must use two-step verification, so each staff account gets a fresh TOTP secret, printed
+in the login table: add it to a code app, or in development ask
+`flask --app buurthulp users otp EMAIL` for the current code.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from buurthulp.accounts.services import count_members, create_member, set_tags
+from buurthulp.auth import totp
 from buurthulp.auth.passwords import hash_password
 from buurthulp.auth.permissions import DEMO
 from buurthulp.auth.roles import Role
+from buurthulp.auth.second_factor import enable_with_secret
 from buurthulp.auth.services import assign_role
 from buurthulp.db import transaction
 from buurthulp.extensions import db
@@ -86,6 +91,7 @@ class Login:
     name: str
     email: str
     neighbourhood: str
+    otp_secret: str = ""
 
 
 def _address(rng: random.Random, pc4s: list[str]) -> tuple[str, str]:
@@ -118,7 +124,12 @@ def build_demo_town(password: str, *, residents: int = RESIDENTS) -> list[Login]
                 neighbourhood=hood if role in (Role.COORDINATOR, Role.OUTREACH) else None,
                 consent_version=current_app.config["PRIVACY_STATEMENT_VERSION"],
             )
-            logins.append(Login(role.value, name, email, hood.name if hood else "—"))
+            otp_secret = ""
+            if role != Role.RESIDENT:
+                # Random, not from the seed: two demo towns never share a staff secret.
+                otp_secret = totp.new_secret()
+                enable_with_secret(member, otp_secret, actor=DEMO)
+            logins.append(Login(role.value, name, email, hood.name if hood else "—", otp_secret))
             return member
 
         make(Role.ADMIN, "Beheer Buurthulp", f"admin@{DOMAIN}", None)
@@ -174,6 +185,10 @@ def demo_command(password: str | None, if_empty: bool) -> None:
                 f"Demo logins (if this is the demo town): admin@{DOMAIN}, "
                 f"coordinator1@{DOMAIN}, bewoner001@{DOMAIN} ..."
             )
+            click.echo(
+                "Staff log in with a code too: `flask --app buurthulp users otp EMAIL` "
+                "(development only) prints the current one."
+            )
             return
         raise click.ClickException("the database is not empty; the demo town needs an empty one")
     chosen = password or DEFAULT_PASSWORD
@@ -184,9 +199,20 @@ def demo_command(password: str | None, if_empty: bool) -> None:
     residents = [login for login in logins if login.role == Role.RESIDENT.value]
     rows = staff + residents[:6]
     width = max(len(r.email) for r in rows)
+    secret_width = max(len(r.otp_secret) for r in rows)
     click.echo(f"Demo town ready: {len(NEIGHBOURHOODS)} neighbourhoods, {len(logins)} accounts.")
-    click.echo(f"{'role':<12} {'e-mail':<{width}}  {'name':<24} neighbourhoods")
+    click.echo(
+        f"{'role':<12} {'e-mail':<{width}}  {'name':<24} "
+        f"{'TOTP secret (code app)':<{secret_width}}  neighbourhoods"
+    )
     for row in rows:
-        click.echo(f"{row.role:<12} {row.email:<{width}}  {row.name:<24} {row.neighbourhood}")
+        click.echo(
+            f"{row.role:<12} {row.email:<{width}}  {row.name:<24} "
+            f"{row.otp_secret or '-':<{secret_width}}  {row.neighbourhood}"
+        )
     click.echo(f"... and bewoner001 to bewoner{len(residents):03d}@{DOMAIN}")
     click.echo(f"Password for every demo login: {chosen}")
+    click.echo(
+        "Staff log in with a code too: add their TOTP secret to a code app, or run "
+        "`flask --app buurthulp users otp EMAIL` (development only) for the current code."
+    )

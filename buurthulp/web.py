@@ -22,6 +22,7 @@ def register_web(app: Flask) -> None:
     from buurthulp.admin.views import bp as admin_bp
     from buurthulp.api import bp as api_bp
     from buurthulp.audit.views import bp as audit_bp
+    from buurthulp.auth.second_factor import register_notification_kinds
     from buurthulp.auth.sessions import load_web_member
     from buurthulp.auth.views import bp as auth_bp
     from buurthulp.core.views import bp as core_bp
@@ -71,6 +72,7 @@ def register_web(app: Flask) -> None:
     csrf.exempt(api_bp)
     _register_optional(app)
 
+    register_notification_kinds()
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(outbox_cli)

@@ -45,6 +45,7 @@ def test_config(url: str, **extra: Any) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "BUURTHULP_BLUR_KEY": "test-blur-key",
+        "BUURTHULP_DATA_KEY": "test-data-key",
         "BUURTHULP_BASE_URL": "http://buurthulp.test",
         # Delivered at once, into a list the tests read (see the `mailbox` fixture).
         "BUURTHULP_MAIL_BACKEND": "memory",
@@ -191,11 +192,11 @@ def make(db_session: Any) -> Any:
 
 @pytest.fixture
 def login(client: FlaskClient) -> Any:
-    """Log a member in through the real login form."""
-    from tests.factories import PASSWORD
+    """Log a member in through the real login form (and its code step for staff)."""
+    from tests.factories import PASSWORD, log_in
 
     def do(member: Any, password: str = PASSWORD) -> FlaskClient:
-        response = client.post("/inloggen", data={"email": member.email, "password": password})
+        response = log_in(client, member, password)
         assert response.status_code == 303, response.get_data(as_text=True)[:500]
         return client
 
@@ -204,14 +205,37 @@ def login(client: FlaskClient) -> Any:
 
 @pytest.fixture
 def api_headers() -> Any:
-    """Bearer headers for a member, from the real token service."""
-    from buurthulp.auth.services import issue_api_token
-    from tests.factories import PASSWORD
+    """Bearer headers for a member, from the real token service (with a code for staff)."""
+    from tests.factories import PASSWORD, api_token
 
     def do(member: Any, password: str = PASSWORD) -> dict[str, str]:
-        return {"Authorization": f"Bearer {issue_api_token(member.email, password)}"}
+        return {"Authorization": f"Bearer {api_token(member, password)}"}
 
     return do
+
+
+@pytest.fixture
+def limited(database_url: str, db_session: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """An app with the per-account limit on (3 a minute), in the test's transaction."""
+    from buurthulp.extensions import limiter
+
+    # The limiter is one shared object and its init_app flips `enabled` for every app:
+    # monkeypatch puts it back, so the other tests stay unlimited.
+    monkeypatch.setattr(limiter, "enabled", limiter.enabled)
+    app = create_app(
+        test_config(
+            database_url,
+            RATELIMIT_ENABLED=True,
+            LOGIN_RATE_LIMIT="1000 per minute",
+            ACCOUNT_RATE_LIMIT="3 per minute",
+        )
+    )
+    with app.app_context():
+        limiter.reset()
+    yield app
+    with app.app_context():
+        limiter.reset()
+        db.engine.dispose()
 
 
 @pytest.fixture

@@ -4,16 +4,78 @@ from __future__ import annotations
 
 import itertools
 from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
 
 from buurthulp.accounts.services import create_member
-from buurthulp.auth.models import Member
+from buurthulp.auth import totp
+from buurthulp.auth.models import Member, SecondFactor
 from buurthulp.auth.permissions import CLI
 from buurthulp.auth.roles import Role
+from buurthulp.auth.second_factor import enable_with_secret
+from buurthulp.extensions import db
 from buurthulp.neighbourhoods.models import Neighbourhood
 from buurthulp.neighbourhoods.services import save_neighbourhood
 
 PASSWORD = "correct horse battery"
+#: Every member of staff the factories make has this authenticator-app secret (staff must).
+STAFF_OTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _counter = itertools.count(1)
+
+
+def one_time_code(member: Member) -> str:
+    """A code from the member's app that the server accepts now and has not seen yet.
+
+    A code is accepted once per 30-second step, and the step either side counts too; a
+    test logging one member in more often than that within half a minute (the fuzzer does)
+    gets the same secret set up afresh, so the test never waits for the clock.
+    """
+    row = db.session.execute(
+        select(SecondFactor.secret, SecondFactor.last_step).where(
+            SecondFactor.member_id == member.id
+        )
+    ).first()
+    if row is None or row.secret is None:
+        raise AssertionError(f"{member!r} has no second factor set up")
+    secret = totp.open_secret(row.secret, member.id)
+    assert secret is not None
+    now = totp.current_step()
+    for step in (now, now + 1):
+        if step > row.last_step:
+            return totp.code_at(secret, step)
+    enable_with_secret(member, secret, actor=CLI)
+    return totp.code_at(secret, now)
+
+
+def ensure_second_factor(member: Member) -> None:
+    """Staff made staff after the factory (`assign_role`) get the known secret too."""
+    if member.is_staff and not totp.is_enabled(member.id):
+        enable_with_secret(member, STAFF_OTP_SECRET, actor=CLI)
+
+
+def log_in(client: Any, member: Member, password: str = PASSWORD) -> Any:
+    """Log in through the real form, with the code step when the member has a code app;
+    the last response (a 303 when it worked)."""
+    ensure_second_factor(member)
+    response = client.post("/inloggen", data={"email": member.email, "password": password})
+    location = response.headers.get("Location", "")
+    if response.status_code == 303 and urlsplit(location).path == "/inloggen/code":
+        target = "/inloggen/code" + (
+            f"?{urlsplit(location).query}" if urlsplit(location).query else ""
+        )
+        response = client.post(target, data={"code": one_time_code(member)})
+    return response
+
+
+def api_token(member: Member, password: str = PASSWORD) -> str:
+    """A bearer token from the real service, with a code when the member has a code app."""
+    from buurthulp.auth.services import issue_api_token
+
+    ensure_second_factor(member)
+    otp = one_time_code(member) if totp.is_enabled(member.id) else None
+    return issue_api_token(member.email, password, otp=otp)
+
 
 # Real Nijmegen PC4 areas, so the offline geocoder and the demo agree.
 CENTRUM = ("6511", "6512")
@@ -39,6 +101,7 @@ class Factories:
         email: str | None = None,
         password: str = PASSWORD,
         house_number: str | None = None,
+        second_factor: bool = True,
     ) -> Member:
         n = next(_counter)
         if neighbourhood is None and role != Role.ADMIN:
@@ -46,7 +109,7 @@ class Factories:
         postcode = None
         if neighbourhood is not None and neighbourhood.pc4_codes:
             postcode = f"{neighbourhood.pc4_codes[0]}AB"
-        return create_member(
+        member = create_member(
             display_name=name or f"Buur {n}",
             email=email or f"member{n}@example.org",
             password=password,
@@ -56,6 +119,9 @@ class Factories:
             neighbourhood=neighbourhood if role in (Role.COORDINATOR, Role.OUTREACH) else None,
             consent_version="test",
         )
+        if role != Role.RESIDENT and second_factor:
+            enable_with_secret(member, STAFF_OTP_SECRET, actor=CLI)
+        return member
 
     def resident(self, neighbourhood: Neighbourhood | None = None, **kw: Any) -> Member:
         return self.member(Role.RESIDENT, neighbourhood=neighbourhood, **kw)

@@ -34,6 +34,7 @@ def production_env(monkeypatch, **extra):
         "SECRET_KEY": "x" * 40,
         "BUURTHULP_BASE_URL": "https://buurthulp.example.nl",
         "BUURTHULP_BLUR_KEY": "b" * 40,
+        "BUURTHULP_DATA_KEY": "d" * 40,
         **extra,
     }
     for name, value in values.items():
@@ -52,7 +53,9 @@ def test_production_cookies_are_secure(monkeypatch, tmp_path):
     assert config["BUURTHULP_MAIL_BACKEND"] == "smtp"
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "BUURTHULP_BASE_URL", "BUURTHULP_BLUR_KEY"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "BUURTHULP_BASE_URL", "BUURTHULP_BLUR_KEY", "BUURTHULP_DATA_KEY"]
+)
 def test_production_refuses_to_start_without_each_required_setting(monkeypatch, tmp_path, missing):
     production_env(monkeypatch, **{missing: None})
     with pytest.raises(ConfigError, match=missing):
@@ -81,6 +84,24 @@ def test_the_blur_key_is_its_own_secret_generated_once_in_development(monkeypatc
     assert first["BUURTHULP_BLUR_KEY"] != first["SECRET_KEY"]
     assert (Path(tmp_path) / "dev-blur-key").stat().st_mode & 0o077 == 0
     assert first["BUURTHULP_BASE_URL"] == "http://127.0.0.1:5000"
+
+
+def test_the_data_key_is_its_own_secret_generated_once_in_development(monkeypatch, tmp_path):
+    """The key that encrypts TOTP secrets is never SECRET_KEY: rotating the session secret
+    must not lock staff out of their second factor."""
+    monkeypatch.delenv("BUURTHULP_DATA_KEY", raising=False)
+    monkeypatch.delenv("BUURTHULP_ENV", raising=False)
+    first = load_config(str(tmp_path))
+    second = load_config(str(tmp_path))
+    assert first["BUURTHULP_DATA_KEY"] == second["BUURTHULP_DATA_KEY"]
+    assert first["BUURTHULP_DATA_KEY"] not in (first["SECRET_KEY"], first["BUURTHULP_BLUR_KEY"])
+    assert (Path(tmp_path) / "dev-data-key").stat().st_mode & 0o077 == 0
+
+
+def test_production_without_a_data_key_says_what_to_set(monkeypatch, tmp_path):
+    production_env(monkeypatch, BUURTHULP_DATA_KEY=None)
+    with pytest.raises(ConfigError, match=r"BUURTHULP_DATA_KEY is not set\. Set it to a long"):
+        load_config(str(tmp_path))
 
 
 def test_several_production_workers_refuse_per_process_rate_limits(monkeypatch, tmp_path):
@@ -184,6 +205,7 @@ def test_gunicorn_refuses_two_production_workers_with_per_process_rate_limits(tm
         "SECRET_KEY": "x" * 40,
         "BUURTHULP_BASE_URL": "https://buurthulp.example.nl",
         "BUURTHULP_BLUR_KEY": "b" * 40,
+        "BUURTHULP_DATA_KEY": "d" * 40,
         "BUURTHULP_INSTANCE": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'g.sqlite3'}",
         "RATELIMIT_STORAGE_URI": "memory://",

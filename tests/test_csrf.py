@@ -18,7 +18,7 @@ from buurthulp import create_app
 from buurthulp.auth.models import Member
 from buurthulp.extensions import db
 from tests.conftest import test_config as config_for
-from tests.factories import CENTRUM, PASSWORD
+from tests.factories import CENTRUM, PASSWORD, one_time_code
 
 TOKEN_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -58,10 +58,16 @@ def _members() -> int:
 
 
 def _log_in(client: FlaskClient, member: Member, password: str = PASSWORD) -> Any:
+    """Through the form with its token; staff then through the code step, with its token."""
     token = _token(client, "/inloggen")
-    return client.post(
+    response = client.post(
         "/inloggen", data={"email": member.email, "password": password, "csrf_token": token}
     )
+    if response.headers.get("Location", "").endswith("/inloggen/code"):
+        token = _token(client, "/inloggen/code")
+        code = {"code": one_time_code(member), "csrf_token": token}
+        response = client.post("/inloggen/code", data=code)
+    return response
 
 
 def test_logging_in_without_the_token_is_refused_with_a_friendly_page(csrf_client, make):
@@ -75,6 +81,24 @@ def test_logging_in_with_the_token_from_the_form_works(csrf_client, make):
     member = make.resident()
     assert _log_in(csrf_client, member).status_code == 303
     assert _logged_in(csrf_client)
+
+
+def test_the_code_step_of_a_staff_login_needs_the_token_too(csrf_client, make):
+    coordinator = make.coordinator()
+    token = _token(csrf_client, "/inloggen")
+    form = {"email": coordinator.email, "password": PASSWORD, "csrf_token": token}
+    assert csrf_client.post("/inloggen", data=form).status_code == 303
+    _assert_refused(csrf_client.post("/inloggen/code", data={"code": one_time_code(coordinator)}))
+    assert not _logged_in(csrf_client)
+    token = _token(csrf_client, "/inloggen/code")
+    code = {"code": one_time_code(coordinator), "csrf_token": token}
+    assert csrf_client.post("/inloggen/code", data=code).status_code == 303
+    assert _logged_in(csrf_client)
+
+
+def test_staff_log_in_with_the_tokens_of_both_steps(csrf_client, make):
+    assert _log_in(csrf_client, make.admin()).status_code == 303
+    assert csrf_client.get("/beheer/").status_code == 200
 
 
 def test_a_forged_token_is_refused_like_a_missing_one(csrf_client, make):

@@ -20,7 +20,7 @@ from buurthulp.ledger import services
 from buurthulp.ledger.models import Account, Transfer
 from buurthulp.notifications.models import Notification
 from buurthulp.privacy.models import AccessLogEntry
-from tests.factories import CENTRUM, OOST, PASSWORD
+from tests.factories import CENTRUM, OOST, PASSWORD, log_in
 
 
 @pytest.fixture
@@ -300,32 +300,6 @@ def test_7_delete_token_revokes_the_token_it_is_sent_with(app, client, make, api
 # 8. Rate limits ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def limited(database_url, db_session, monkeypatch):
-    """An app with the per-account limit on (3 a minute), in the test's transaction."""
-    from buurthulp import create_app
-    from buurthulp.extensions import limiter
-    from tests.conftest import test_config
-
-    # The limiter is one shared object and its init_app flips `enabled` for every app:
-    # monkeypatch puts it back, so the other tests stay unlimited.
-    monkeypatch.setattr(limiter, "enabled", limiter.enabled)
-    app = create_app(
-        test_config(
-            database_url,
-            RATELIMIT_ENABLED=True,
-            LOGIN_RATE_LIMIT="1000 per minute",
-            ACCOUNT_RATE_LIMIT="3 per minute",
-        )
-    )
-    with app.app_context():
-        limiter.reset()
-    yield app
-    with app.app_context():
-        limiter.reset()
-        db.engine.dispose()
-
-
 def test_8_failed_logins_are_limited_per_account_whatever_the_address(make, limited):
     hood = make.neighbourhood(pc4=CENTRUM)
     member = make.resident(hood)
@@ -587,7 +561,7 @@ def test_3_every_staff_page_logs_a_row_for_each_resident_it_shows(app, client, m
     checked = 0
     for viewer in (coord, admin):
         visitor = app.test_client()
-        visitor.post("/inloggen", data={"email": viewer.email, "password": PASSWORD})
+        assert log_in(visitor, viewer).status_code == 303  # with the code from the app
         for rule in staff_rules:
             url = rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
             mark = db.session.scalar(select(func.coalesce(func.max(AccessLogEntry.id), 0)))

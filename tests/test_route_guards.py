@@ -23,7 +23,7 @@ from buurthulp.auth.models import Member
 from buurthulp.auth.roles import Permission
 from buurthulp.neighbourhoods.models import Neighbourhood
 from tests.conftest import test_config as config_for
-from tests.factories import CENTRUM, OOST, PASSWORD
+from tests.factories import CENTRUM, OOST, log_in
 
 IGNORED_ENDPOINTS = {"static"}
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -34,6 +34,7 @@ KNOWN_PUBLIC_ENDPOINTS = {
     "core.privacy_statement",
     "core.health",
     "auth.login",
+    "auth.login_code",
     "auth.logout",
     "auth.forgot_password",
     "auth.reset_password",
@@ -237,7 +238,7 @@ def _clients(app: Flask, world: World, api_headers: Any) -> Iterator[tuple[str, 
         client = app.test_client()
         headers: dict[str, str] = {}
         if member is not None:
-            response = client.post("/inloggen", data={"email": member.email, "password": PASSWORD})
+            response = log_in(client, member)  # staff: with the code from their app
             assert response.status_code == 303, name
             headers = api_headers(member)
         yield name, client, headers
@@ -272,6 +273,8 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "core.privacy_statement": EVERYONE,
     "core.health": EVERYONE,
     "auth.login": EVERYONE,
+    # The second step of logging in: without a password just typed, back to the first.
+    "auth.login_code": {A: LOGIN, R: LOGIN, RO: LOGIN, CE: LOGIN, CH: LOGIN, OW: LOGIN, AD: LOGIN},
     "auth.forgot_password": EVERYONE,
     "auth.reset_password": EVERYONE,
     "accounts.register": EVERYONE,
@@ -281,6 +284,7 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "core.account": MEMBERS,
     "core.access_log": MEMBERS,
     "auth.change_password": MEMBERS,
+    "auth.second_factor_setup": MEMBERS,
     "notifications.index": MEMBERS,
     "ledger.statement": MEMBERS,
     "ledger.statement_download": MEMBERS,
@@ -294,6 +298,7 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "admin.categories": ADMIN_ONLY,
     "admin.edit_category": ADMIN_ONLY,
     "admin.roles": ADMIN_ONLY,
+    "admin.reset_second_factor": ADMIN_ONLY,
     "admin.mail_status": ADMIN_ONLY,
     # Only in development; these tests run as "testing".
     "admin.outbox_page": {**ADMIN_ONLY, AD: 404},

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 import click
+from flask import current_app
 from sqlalchemy import select
 
 from buurthulp.accounts.services import create_member
+from buurthulp.auth import second_factor, totp
 from buurthulp.auth.roles import Role
+from buurthulp.auth.services import member_by_email
 from buurthulp.errors import BuurthulpError
 from buurthulp.extensions import db
 from buurthulp.neighbourhoods.models import Neighbourhood
@@ -73,3 +78,24 @@ def create_user(
         raise click.ClickException(f"{exc.message}{where}") from None
     place = member.neighbourhood.name if member.neighbourhood else "-"
     click.echo(f"created {chosen.value} {member.email} (id {member.id}, neighbourhood {place})")
+
+
+@users_cli.command("otp")
+@click.argument("email")
+def current_otp(email: str) -> None:
+    """Development only: print the code EMAIL's authenticator app would show now (log in
+    to a demo staff account without a phone)."""
+    if current_app.config["ENV"] != "development":
+        raise click.ClickException(
+            "refused: `users otp` works only in development (BUURTHULP_ENV=development); "
+            "elsewhere codes come from the member's own app"
+        )
+    member = member_by_email(email)
+    if member is None:
+        raise click.ClickException(f"no member has the e-mail address {email!r}")
+    code = second_factor.current_code(member)
+    if code is None:
+        raise click.ClickException(f"{member.email} has no two-step verification set up")
+    left = totp.INTERVAL - int(time.time()) % totp.INTERVAL
+    click.echo(code)
+    click.echo(f"(valid for about {left} more seconds, and for one login only)", err=True)

@@ -96,3 +96,18 @@ class CategoryForm(FlaskForm):
 
 class CategoryEditForm(CategoryForm):
     remove = SubmitField(_l("Remove this category"))
+
+
+class ResetSecondFactorForm(FlaskForm):
+    email = StringField(
+        _l("E-mail address of the member"), validators=[DataRequired(), Length(max=254)]
+    )
+    reason = StringField(
+        _l("Why"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("For example: phone lost, she called on Monday and I knew her voice."),
+    )
+    checked = BooleanField(
+        _l("I have checked that the member asked for this themselves"),
+        validators=[DataRequired(_l("Check who asked first, then tick this box."))],
+    )

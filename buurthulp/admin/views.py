@@ -10,9 +10,11 @@ from buurthulp.admin.forms import (
     CategoryEditForm,
     CategoryForm,
     NeighbourhoodForm,
+    ResetSecondFactorForm,
     RetryForm,
     RoleForm,
 )
+from buurthulp.auth import second_factor
 from buurthulp.auth import services as auth_services
 from buurthulp.auth.guards import current_member, requires
 from buurthulp.auth.roles import Permission, Role
@@ -167,6 +169,31 @@ def roles():
     staff = auth_services.staff_members()
     record_staff_view(viewer=actor, subject_ids=[m.id for m in staff], what="staff-list")
     return handle_form(form, act, "admin/roles.html", staff=staff)
+
+
+@bp.route("/tweestapsverificatie", methods=["GET", "POST"])
+@requires(Permission.SECOND_FACTOR_RESET)
+def reset_second_factor():
+    """A member lost their phone and recovery codes: their second factor is reset, every
+    session and token ends, they are told, and the audit log keeps who did it and why."""
+    actor = current_member()
+    form = ResetSecondFactorForm()
+
+    def act() -> Outcome:
+        member = auth_services.member_by_email(form.email.data)
+        if member is None:
+            raise InvalidInput(_("No member has this e-mail address."), field="email")
+        second_factor.reset(member, actor=actor, reason=form.reason.data)
+        return (
+            _(
+                "Two-step verification of %(name)s is reset. They are logged out everywhere "
+                "and have been told.",
+                name=member.display_name,
+            ),
+            url_for("admin.reset_second_factor"),
+        )
+
+    return handle_form(form, act, "admin/second_factor.html")
 
 
 @bp.route("/mail", methods=["GET", "POST"])

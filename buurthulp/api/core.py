@@ -6,7 +6,7 @@ from flask import jsonify, request
 from pydantic import BaseModel, Field
 
 from buurthulp.api import bp, registry
-from buurthulp.api.spec import openapi_document
+from buurthulp.api.spec import ErrorResponse, openapi_document
 from buurthulp.auth import services as auth_services
 from buurthulp.auth.guards import current_member, public
 from buurthulp.auth.limits import address_limit, failed_logins
@@ -17,6 +17,12 @@ from buurthulp.schemas_base import StrictModel
 class TokenIn(StrictModel):
     email: str = Field(max_length=254)
     password: str = Field(max_length=200)
+    otp: str | None = Field(
+        default=None,
+        max_length=40,
+        description="For an account with two-step verification: the 6-digit code the app "
+        "shows now, or one unused recovery code. Each code is accepted once.",
+    )
 
 
 class TokenOut(BaseModel):
@@ -43,15 +49,29 @@ class MeOut(BaseModel):
     body=TokenIn,
     auth=False,
     tag="auth",
-    responses={201: ("A bearer token", TokenOut)},
-    errors=(401,),
+    responses={
+        201: ("A bearer token", TokenOut),
+        401: (
+            "E-mail address or password not right (code `not_authenticated`); or the account "
+            "uses two-step verification and `otp` is missing (code `otp_required`: ask for "
+            "the code and send again with `otp`) or not right or used already (code "
+            "`otp_invalid`). Wrong codes count towards the same limit as wrong passwords.",
+            ErrorResponse,
+        ),
+        403: (
+            "A member of staff without two-step verification gets no token (code "
+            "`second_factor_setup_required`): set it up on the website first.",
+            ErrorResponse,
+        ),
+    },
+    errors=(401, 403),
 )
 # Inside the registry's wrapper: Flask-Limiter checks a decorated limit only when its own
 # wrapper runs, and the registry registers its wrapper as the view.
 @limiter.limit(address_limit)
 @failed_logins
 def create_token(body: TokenIn):
-    token = auth_services.issue_api_token(body.email, body.password)
+    token = auth_services.issue_api_token(body.email, body.password, otp=body.otp)
     return TokenOut(token=token), 201
 
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.wrappers import Response
 
 from buurthulp.auth.guards import MEMBER, PUBLIC
-from buurthulp.errors import BuurthulpError, InvalidInput, NotAuthenticated
+from buurthulp.errors import BuurthulpError, InvalidInput, NotAllowed, NotAuthenticated
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import MAX_ID, control_in_json, refuse_control_characters
 from buurthulp.schemas_base import StrictModel
@@ -138,14 +138,24 @@ class ApiRegistry:
 
 
 def _authenticate() -> None:
-    from buurthulp.auth.services import member_for_token
+    from buurthulp.auth.services import live_token
 
     header = request.headers.get("Authorization", "")
     scheme, _sep, token = header.partition(" ")
-    member = member_for_token(token.strip()) if scheme.lower() == "bearer" else None
-    if member is None:
+    found = live_token(token.strip()) if scheme.lower() == "bearer" else None
+    if found is None:
         raise NotAuthenticated(_("Log in first: send a valid bearer token."))
-    g.api_member = member
+    if found.member.is_staff and found.second_factor_at is None:
+        # A token from before the member became staff, or from before the second factor
+        # existed: staff reach residents' data only with a second factor.
+        raise NotAllowed(
+            _(
+                "Staff need two-step verification for the API. Log in on the website, set "
+                "it up under My account, then ask for a new token."
+            ),
+            code="second_factor_required",
+        )
+    g.api_member = found.member
 
 
 def parse_body(model: type[BaseModel]) -> BaseModel:

@@ -3,6 +3,11 @@
 A guard both enforces and labels: the label (`view.access`) lets a test walk the URL map and
 fail for any route that forgot to say. Object-level checks ("this member's statement") come
 after, in the load-and-authorise helpers of each feature.
+
+Staff see residents' data only once their session has passed the second factor (OWASP ASVS
+5.0, 6.3.3): until then every guarded page sends them to set it up, except the few marked
+`before_second_factor` (the set-up itself, their own account, logging out). The API does the
+same for tokens (`buurthulp.api.spec`).
 """
 
 from __future__ import annotations
@@ -12,12 +17,13 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import g, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_login import current_user
 
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
+from buurthulp.auth.sessions import second_factor_passed
 from buurthulp.errors import NotAllowed, NotAuthenticated
 from buurthulp.i18n import gettext as _
 
@@ -48,12 +54,34 @@ def current_member() -> Member | None:
     return user if isinstance(user, Member) else None
 
 
-def _require_login() -> Member | Any:
+def before_second_factor(view: F) -> F:
+    """Mark a page that staff may open before their second factor is set up: it shows
+    nothing of any resident (put it under the guard: `@login_required` above this)."""
+    view.before_second_factor = True  # type: ignore[attr-defined]
+    return view
+
+
+def needs_second_factor(member: Member) -> bool:
+    """Staff in a web session that has not passed the second factor."""
+    return member.is_staff and not second_factor_passed()
+
+
+def _require_login(view: Callable[..., Any]) -> Member | Any:
     member = current_member()
     if member is None:
         if request.path.startswith("/api/"):
             raise NotAuthenticated(_("Log in first: send a valid bearer token."))
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if (
+        not request.path.startswith("/api/")
+        and not getattr(view, "before_second_factor", False)
+        and needs_second_factor(member)
+    ):
+        flash(
+            _("Set up two-step verification first. Staff see residents' data only after that."),
+            "info",
+        )
+        return redirect(url_for("auth.second_factor_setup", next=request.full_path.rstrip("?")))
     return member
 
 
@@ -62,7 +90,7 @@ def login_required(view: F) -> F:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        member = _require_login()
+        member = _require_login(view)
         if not isinstance(member, Member):
             return member
         return view(*args, **kwargs)
@@ -76,7 +104,7 @@ def requires(*permissions: Permission) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            member = _require_login()
+            member = _require_login(view)
             if not isinstance(member, Member):
                 return member
             for permission in permissions:

@@ -3,7 +3,8 @@
 One set of limit providers and keys for the pages and the API alike, so a password guessed
 through `POST /api/v1/auth/token` counts against the same account as one typed into the
 login form (an attacker spreading guesses over many addresses still meets the account
-limit).
+limit). A wrong code at the second step of logging in counts against the same account too:
+a password and a code guessed in turns share one count.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from flask import current_app, request
 from werkzeug.wrappers import Response
 
 from buurthulp.auth.guards import current_member
+from buurthulp.auth.sessions import held_email
 from buurthulp.extensions import limiter
 
 
@@ -35,6 +37,11 @@ def email_key() -> str:
     return "account:" + email.strip().lower()[:254]
 
 
+def held_key() -> str:
+    """The account waiting for its second step on this browser (the code page)."""
+    return "account:" + held_email().strip().lower()[:254]
+
+
 def member_key() -> str:
     """The logged-in member (changing the password)."""
     member = current_member()
@@ -52,6 +59,15 @@ failed_logins = limiter.shared_limit(
     account_limit,
     scope="failed-login",
     key_func=email_key,
+    methods=["POST"],
+    deduct_when=failed,
+)
+
+#: The code page's wrong codes count in the same place as wrong passwords for the account.
+failed_codes = limiter.shared_limit(
+    account_limit,
+    scope="failed-login",
+    key_func=held_key,
     methods=["POST"],
     deduct_when=failed,
 )

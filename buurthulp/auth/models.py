@@ -56,7 +56,9 @@ class Member(db.Model):
     # safeguards set it; the marketplace reads it where a category needs a trusted helper.
     trust_level: Mapped[str] = mapped_column(String(8), default="new")
     locale: Mapped[str] = mapped_column(String(5), default="nl")
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    # active_history: the old value is known when it changes, so leaving "active" ends
+    # every session (auth.services) even when the status was not loaded before.
+    status: Mapped[str] = mapped_column(String(16), default="active", active_history=True)
     # Bumped on password change and "log out everywhere": every API token stops working.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -189,6 +191,9 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the token was issued with a code from the member's authenticator app; NULL: with
+    # the password alone. Staff tokens without it are refused (see api.spec).
+    second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     member: Mapped[Member] = relationship()
 
@@ -210,5 +215,55 @@ class AuthSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When this browser passed the second factor (a code from the app, or a recovery code);
+    # NULL: the password alone. Staff see no resident's data in a session without it.
+    second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     member: Mapped[Member] = relationship()
+
+
+class SecondFactor(db.Model):
+    """A member's authenticator app (TOTP, RFC 6238), one row per member.
+
+    The secret is sealed with BUURTHULP_DATA_KEY (`buurthulp.crypto`): a copy of the
+    database alone gives nobody a working code. `secret` is the confirmed one, in use;
+    `pending_secret` is one being set up (shown as a QR code), which replaces it only once
+    the member typed a right code from it. `last_step` is the 30-second time step of the
+    last code accepted: a code is accepted once, never again within its window.
+    """
+
+    __tablename__ = "auth_second_factor"
+    __table_args__ = (
+        CheckConstraint("(secret IS NULL) = (enabled_at IS NULL)", name="enabled_has_secret"),
+        CheckConstraint(
+            "(pending_secret IS NULL) = (pending_at IS NULL)", name="pending_has_secret"
+        ),
+        CheckConstraint("last_step >= 0", name="last_step_sane"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("auth_member.id", ondelete="CASCADE"), unique=True
+    )
+    secret: Mapped[str | None] = mapped_column(String(200))
+    enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_step: Mapped[int] = mapped_column(default=0)
+    pending_secret: Mapped[str | None] = mapped_column(String(200))
+    pending_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    member: Mapped[Member] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """A one-time code for when the phone is gone; only its SHA-256 is stored."""
+
+    __tablename__ = "auth_recovery_code"
+    __table_args__ = (UniqueConstraint("member_id", "code_hash", name="uq_auth_recovery_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("auth_member.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -52,6 +52,7 @@ class Permission(StrEnum):
     # Admin.
     NEIGHBOURHOODS_MANAGE = "neighbourhoods:area:manage"
     ROLES_MANAGE = "auth:role:manage"
+    SECOND_FACTOR_RESET = "auth:second-factor:reset"
     OUTBOX_VIEW = "notifications:outbox:view"
 
 
@@ -91,6 +92,7 @@ _OUTREACH = {
 _ADMIN = {
     Permission.NEIGHBOURHOODS_MANAGE,
     Permission.ROLES_MANAGE,
+    Permission.SECOND_FACTOR_RESET,
     Permission.OUTBOX_VIEW,
     Permission.LEDGER_HEALTH_VIEW,
     Permission.AUDIT_VIEW,

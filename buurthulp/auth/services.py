@@ -16,10 +16,12 @@ from datetime import datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from buurthulp.audit import services as audit
+from buurthulp.auth import totp
 from buurthulp.auth.models import ApiToken, AuthSession, Member, RoleAssignment
 from buurthulp.auth.passwords import hash_password, verify_password
 from buurthulp.auth.permissions import Actor, may
@@ -164,6 +166,32 @@ def end_all_sessions(member_id: int, *, keep_session_id: int | None = None) -> N
     )
 
 
+@event.listens_for(Session, "before_flush")
+def _end_sessions_when_no_longer_active(session: Session, _context: object, _objs: object) -> None:
+    """A member who stops being active (suspended, erased) is logged out on every device at
+    once, whichever service changes the status: restoring the account later must not bring
+    an old session or token back to life. (The live-session and token checks refuse an
+    inactive member too; this makes the end final.)"""
+    for obj in session.dirty:
+        if not isinstance(obj, Member) or obj.status == "active":
+            continue
+        if "active" not in inspect(obj).attrs.status.history.deleted:
+            continue
+        now = utcnow()
+        connection = session.connection()  # Core statements: no autoflush inside a flush
+        connection.execute(
+            update(AuthSession.__table__)
+            .where(AuthSession.member_id == obj.id, AuthSession.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        connection.execute(
+            update(ApiToken.__table__)
+            .where(ApiToken.member_id == obj.id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+        obj.session_version = Member.session_version + 1
+
+
 def change_password(
     member: Member, *, current: object, new: object, keep_session_id: int | None
 ) -> Member:
@@ -258,23 +286,52 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_api_token(email: object, password: object) -> str:
-    """Exchange credentials for a bearer token; only its hash is stored."""
+def issue_api_token(email: object, password: object, otp: object = None) -> str:
+    """Exchange credentials for a bearer token; only its hash is stored.
+
+    A member with a second factor also sends a code (`otp`: from the app, or a recovery
+    code), used up here; staff without one get no token until they set it up on the site.
+    """
     member = authenticate(email, password)
-    token = secrets.token_urlsafe(32)
     with transaction():
+        has_factor = totp.is_enabled(member.id)
+        if member.is_staff and not has_factor:
+            raise NotAllowed(
+                _(
+                    "Staff need two-step verification for the API. Log in on the website "
+                    "first and set it up under My account."
+                ),
+                code="second_factor_setup_required",
+            )
+        passed = None
+        if has_factor:
+            if otp is None or otp == "":
+                raise NotAuthenticated(
+                    _(
+                        "This account uses two-step verification: send the 6-digit code "
+                        "from the app (or a recovery code) as “otp”."
+                    ),
+                    field="otp",
+                    code="otp_required",
+                )
+            totp.consume(member.id, otp)
+            passed = utcnow()
+        token = secrets.token_urlsafe(32)
         db.session.add(
             ApiToken(
                 member_id=member.id,
                 token_hash=token_hash(token),
                 session_version=member.session_version,
                 expires_at=utcnow() + timedelta(days=current_app.config["API_TOKEN_DAYS"]),
+                second_factor_at=passed,
             )
         )
     return token
 
 
-def member_for_token(token: str) -> Member | None:
+def live_token(token: str) -> ApiToken | None:
+    """The token's row while it works: not revoked, not expired, its member active and not
+    logged out everywhere since."""
     if not token or len(token) > 200:
         return None
     found = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token)))
@@ -284,7 +341,7 @@ def member_for_token(token: str) -> Member | None:
     member = found.member
     if not member.is_active or member.session_version != found.session_version:
         return None
-    return member
+    return found
 
 
 def revoke_api_token(token: str) -> None:

@@ -1,22 +1,35 @@
-"""Log in, log out (here or everywhere), reset and change the password."""
+"""Log in (with a second step when the member has a code app), log out (here or
+everywhere), reset and change the password, set up two-step verification."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from typing import Any
 
-from buurthulp.auth import services, sessions
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+
+from buurthulp.auth import second_factor, services, sessions, totp
 from buurthulp.auth.forms import (
     ChangePasswordForm,
+    CodeForm,
     ForgotPasswordForm,
     LoginForm,
     ResetPasswordForm,
+    SetUpCodeForm,
+    TurnOffForm,
 )
-from buurthulp.auth.guards import current_member, login_required, public, safe_next
+from buurthulp.auth.guards import (
+    before_second_factor,
+    current_member,
+    login_required,
+    public,
+    safe_next,
+)
 from buurthulp.auth.limits import (
     account_limit,
     address_limit,
     email_key,
     failed,
+    failed_codes,
     failed_logins,
     member_key,
 )
@@ -33,16 +46,48 @@ bp = Blueprint("auth", __name__)
 @public
 def login():
     form = LoginForm()
+    next_url = request.args.get("next")
 
     def act() -> Outcome:
         member = services.authenticate(form.email.data, form.password.data)
+        if totp.is_enabled(member.id):
+            sessions.hold(member)  # logged in only once the code is right
+            return "", url_for("auth.login_code", next=next_url)
         sessions.start(member)
-        return (
-            _("Welcome, %(name)s.", name=member.display_name),
-            safe_next(request.args.get("next")),
-        )
+        if second_factor.required_for(member):
+            # Staff go straight to a QR code: nothing of any resident before it is done.
+            second_factor.begin_set_up(member, actor=member, keep_pending=True)
+            return (
+                _(
+                    "Welcome, %(name)s. First set up two-step verification: it takes a minute.",
+                    name=member.display_name,
+                ),
+                url_for("auth.second_factor_setup", next=next_url),
+            )
+        return _("Welcome, %(name)s.", name=member.display_name), safe_next(next_url)
 
     return handle_form(form, act, "auth/login.html")
+
+
+@bp.route("/inloggen/code", methods=["GET", "POST"])
+@limiter.limit(address_limit, methods=["POST"])
+@failed_codes
+@public
+def login_code():
+    """The second step: the code from the app (or a recovery code), used once."""
+    next_url = request.args.get("next")
+    member = sessions.held_member()
+    if member is None:
+        if request.method == "POST":
+            flash(_("That took too long. Log in again, please."), "error")
+        return redirect(url_for("auth.login", next=next_url))
+    form = CodeForm()
+
+    def act() -> Outcome:
+        sessions.start(member, code=form.code.data or "")  # never None: no step skipped
+        return _("Welcome, %(name)s.", name=member.display_name), safe_next(next_url)
+
+    return handle_form(form, act, "auth/login_code.html")
 
 
 @bp.route("/uitloggen", methods=["POST"])
@@ -55,6 +100,7 @@ def logout():
 
 @bp.route("/account/overal-uitloggen", methods=["POST"])
 @login_required
+@before_second_factor
 def logout_everywhere():
     sessions.end_everywhere(current_member())
     flash(_("You are logged out on every device, this one too. Log in again to go on."), "success")
@@ -98,6 +144,7 @@ def reset_password(token: str):
 @limiter.limit(address_limit, methods=["POST"])
 @limiter.limit(account_limit, methods=["POST"], key_func=member_key, deduct_when=failed)
 @login_required
+@before_second_factor
 def change_password():
     form = ChangePasswordForm()
 
@@ -114,3 +161,83 @@ def change_password():
         )
 
     return handle_form(form, act, "auth/change_password.html")
+
+
+# Two-step verification ---------------------------------------------------------------------
+
+
+def _second_factor_page(
+    setup_form: SetUpCodeForm | None = None, off_form: TurnOffForm | None = None
+) -> dict[str, Any]:
+    """The set-up page's two forms and what it shows (a QR code while setting up)."""
+    import segno
+
+    member = current_member()
+    status = second_factor.status_of(member)
+    qr = None
+    if status.pending is not None:
+        # No fixed size, a viewBox instead: the CSS fits it into a 320 px wide screen.
+        qr = segno.make(status.pending.uri, error="m").svg_inline(
+            scale=5, omitsize=True, title=_("QR code for your code app")
+        )
+    return {
+        "setup_form": setup_form or SetUpCodeForm(),
+        "status": status,
+        "qr": qr,
+        "off_form": off_form or TurnOffForm(prefix="off"),
+        "next_url": request.args.get("next"),
+    }
+
+
+@bp.route("/account/tweestapsverificatie", methods=["GET", "POST"])
+@login_required
+@before_second_factor
+def second_factor_setup():
+    """Status and set-up: scan the QR code (or type the key), then type the first code."""
+    member = current_member()
+    form = SetUpCodeForm()
+    context = _second_factor_page(setup_form=form)
+
+    def act() -> Outcome:
+        codes = second_factor.confirm_set_up(
+            member,
+            form.code.data,
+            actor=member,
+            keep_session_id=sessions.current_session_id(),
+        )
+        # Shown once, never stored in a readable form: the answer to this POST itself.
+        page = render_template(
+            "auth/recovery_codes.html", codes=codes, next_url=safe_next(context["next_url"])
+        )
+        return make_response(page)
+
+    return handle_form(form, act, "auth/second_factor.html", **context)
+
+
+@bp.route("/account/tweestapsverificatie/starten", methods=["POST"])
+@login_required
+@before_second_factor
+def start_second_factor():
+    """A new secret to scan (first time, or a new phone); the old one works until the new
+    one is confirmed."""
+    member = current_member()
+    second_factor.begin_set_up(member, actor=member)
+    return redirect(url_for("auth.second_factor_setup", next=request.args.get("next")), code=303)
+
+
+@bp.route("/account/tweestapsverificatie/uitzetten", methods=["POST"])
+@limiter.limit(address_limit, methods=["POST"])
+@limiter.limit(account_limit, methods=["POST"], key_func=member_key, deduct_when=failed)
+@login_required
+@before_second_factor
+def turn_off_second_factor():
+    """Residents only: staff keep it on (the service refuses)."""
+    member = current_member()
+    off_form = TurnOffForm(prefix="off")
+    context = _second_factor_page(off_form=off_form)
+
+    def act() -> Outcome:
+        second_factor.turn_off(member, off_form.code.data, actor=member)
+        return _("Two-step verification is off."), url_for("core.account")
+
+    return handle_form(off_form, act, "auth/second_factor.html", **context)

@@ -13,7 +13,14 @@ from flask import (
 )
 from sqlalchemy import text
 
-from buurthulp.auth.guards import current_member, login_required, public, safe_next
+from buurthulp.auth import totp
+from buurthulp.auth.guards import (
+    before_second_factor,
+    current_member,
+    login_required,
+    public,
+    safe_next,
+)
 from buurthulp.extensions import db
 from buurthulp.i18n import LOCALES
 from buurthulp.privacy.services import access_log_for
@@ -38,9 +45,15 @@ def home():
 
 @bp.route("/account")
 @login_required
+@before_second_factor
 def account():
     member = current_member()
-    return render_template("core/account.html", member=member, blocks=my_blocks(member))
+    return render_template(
+        "core/account.html",
+        member=member,
+        blocks=my_blocks(member),
+        two_step_on=totp.is_enabled(member.id),
+    )
 
 
 @bp.route("/taal", methods=["POST"])

@@ -14,14 +14,14 @@ from buurthulp.extensions import db
 from buurthulp.ledger import services
 from buurthulp.ledger.models import Transfer
 from buurthulp.privacy.models import AccessLogEntry
-from tests.factories import PASSWORD
+from tests.factories import log_in
 from tests.ledger.helpers import Town, balance, pool_balance, snapshot
 
 
 def as_member(app, member) -> FlaskClient:
     client = app.test_client()
     if member is not None:
-        response = client.post("/inloggen", data={"email": member.email, "password": PASSWORD})
+        response = log_in(client, member)  # staff: with the code from their app
         assert response.status_code == 303
     client.post("/taal", data={"locale": "en"})  # assertions read the English msgids
     return client
