@@ -124,12 +124,14 @@ def build_demo_town(password: str, *, residents: int = RESIDENTS) -> list[Login]
                 neighbourhood=hood if role in (Role.COORDINATOR, Role.OUTREACH) else None,
                 consent_version=current_app.config["PRIVACY_STATEMENT_VERSION"],
             )
-            otp_secret = ""
+            otp_secret = None
             if role != Role.RESIDENT:
                 # Random, not from the seed: two demo towns never share a staff secret.
                 otp_secret = totp.new_secret()
                 enable_with_secret(member, otp_secret, actor=DEMO)
-            logins.append(Login(role.value, name, email, hood.name if hood else "—", otp_secret))
+            logins.append(
+                Login(role.value, name, email, hood.name if hood else "—", otp_secret or "")
+            )
             return member
 
         make(Role.ADMIN, "Beheer Buurthulp", f"admin@{DOMAIN}", None)
