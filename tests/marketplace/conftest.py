@@ -42,12 +42,14 @@ def street(make: Any) -> Street:
 
 
 @pytest.fixture
-def english(db_session: Any) -> None:
+def english(db_session: Any, client: Any) -> None:
+    """English for what the services say here and for the pages the test client reads."""
     from flask import session
     from flask_babel import refresh
 
     session["locale"] = "en"
     refresh()
+    client.post("/taal", data={"locale": "en"})
 
 
 @pytest.fixture

@@ -189,6 +189,7 @@ def test_time_credits_only_when_the_organiser_asks_and_only_after_taking_part(st
 def test_the_pages_sign_up_show_the_waiting_place_and_sign_off(client, login, street, make):
     coffee = make.listing(street.anna, "activity", title="Koffieochtend", capacity=1)
     activities.sign_up(coffee.id, actor=street.bert)
+    client.post("/taal", data={"locale": "nl"})
     login(street.carla)
     page = f"/hulp/{coffee.id}"
     response = client.post(f"{page}/aanmelden")
