@@ -90,10 +90,12 @@ def register_web(app: Flask) -> None:
 def _register_optional(app: Flask) -> None:
     """Features that plug in their own blueprint, CLI group and template globals."""
     from buurthulp import marketplace
+    from buurthulp.backoffice import plugin as backoffice_plugin
     from buurthulp.ledger import plugin as ledger_plugin
 
     ledger_plugin.register(app)
     marketplace.register(app)
+    backoffice_plugin.register(app)
 
 
 def _check_request() -> None:

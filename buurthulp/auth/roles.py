@@ -42,6 +42,11 @@ class Permission(StrEnum):
     MATCHES_CONFIRM_ON_BEHALF = "matches:match:confirm-on-behalf"
     MATCHES_DISPUTE_RESOLVE = "matches:dispute:resolve"
     AUDIT_VIEW = "audit:log:view"
+    # The back office: the work queue, trust levels, the vulnerable mark, proxy residents.
+    BACKOFFICE_QUEUE_VIEW = "backoffice:queue:view"
+    MEMBERS_TRUST_SET = "members:trust:set"
+    MEMBERS_VULNERABLE_MARK = "members:vulnerable:mark"
+    RESIDENTS_PROXY_ACT = "members:resident:act-for"
     # Admin.
     NEIGHBOURHOODS_MANAGE = "neighbourhoods:area:manage"
     ROLES_MANAGE = "auth:role:manage"
@@ -69,6 +74,10 @@ _COORDINATOR = {
     Permission.MATCHES_CONFIRM_ON_BEHALF,
     Permission.MATCHES_DISPUTE_RESOLVE,
     Permission.AUDIT_VIEW,
+    Permission.BACKOFFICE_QUEUE_VIEW,
+    Permission.MEMBERS_TRUST_SET,
+    Permission.MEMBERS_VULNERABLE_MARK,
+    Permission.RESIDENTS_PROXY_ACT,
 }
 _OUTREACH = {
     Permission.MEMBERS_DIRECTORY_VIEW,

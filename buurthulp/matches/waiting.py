@@ -84,10 +84,22 @@ def reasons_of(match: Match) -> tuple[Reason, ...]:
 def waiting_for(actor: Member) -> list[Waiting]:
     """The matches of the actor's neighbourhoods that wait for a coordinator, the longest
     waiting first. Both parties of each get a row in the access log: their names are shown.
+    """
+    items = waiting_in(scope_of(actor, Permission.MATCHES_VIEW_ALL))
+    record_staff_view(
+        viewer=actor,
+        subject_ids=[i for item in items for i in (item.match.owner_id, item.match.responder_id)],
+        what="match-queue",
+    )
+    return items
+
+
+def waiting_in(scope: set[int] | None) -> list[Waiting]:
+    """What waits in these neighbourhoods (None: everywhere), the longest waiting first;
+    the caller logs what it shows (the back office's work queue reads this too).
 
     Three queries however long the list: the matches with their listings, then the parties.
     """
-    scope = scope_of(actor, Permission.MATCHES_VIEW_ALL)
     if scope is not None and not scope:
         return []
     query = (
@@ -106,9 +118,4 @@ def waiting_for(actor: Member) -> list[Waiting]:
         query = query.where(Listing.neighbourhood_id.in_(scope))
     items = [Waiting(match, reasons_of(match)) for match in db.session.scalars(query)]
     items.sort(key=lambda item: (item.since, item.match.id))
-    record_staff_view(
-        viewer=actor,
-        subject_ids=[i for item in items for i in (item.match.owner_id, item.match.responder_id)],
-        what="match-queue",
-    )
     return items
