@@ -257,11 +257,11 @@ def _waiting_matches(key: str, keys: tuple[str, ...], due: timedelta) -> SourceF
 
     def source(scope: Scope, now: datetime) -> list[QueueItem]:
         items = []
-        for found in waiting.waiting_in(scope)[:LIST_MAX]:
-            reasons = [r for r in found.reasons if r.key in keys]
+        for named in waiting.waiting_named(scope):
+            reasons = [r for r in named.waiting.reasons if r.key in keys]
             if not reasons:
                 continue
-            match, since = found.match, min(r.since for r in reasons)
+            match, since = named.waiting.match, min(r.since for r in reasons)
             items.append(
                 QueueItem(
                     kind=key,
@@ -272,7 +272,7 @@ def _waiting_matches(key: str, keys: tuple[str, ...], due: timedelta) -> SourceF
                     due_at=since + due,
                     url=path_for("matches.show", match_id=match.id),
                     neighbourhood_id=match.listing.neighbourhood_id,
-                    who=f"{match.owner.display_name} · {match.responder.display_name}",
+                    who=f"{named.owner_name} · {named.responder_name}",
                     subject_ids=(match.owner_id, match.responder_id),
                 )
             )

@@ -175,31 +175,37 @@ def proxy_match(proxy_id: int, match_id: int) -> Any:
     return render_template("backoffice/proxy_match.html", **_match_page(member, match_id))
 
 
-@bp.route(
-    "/namens/<int:proxy_id>/matches/<int:match_id>/<any(accepteren, bevestigen):step>",
-    methods=["POST"],
-)
-@requires(Permission.RESIDENTS_PROXY_ACT)
-def proxy_step(proxy_id: int, match_id: int, step: str) -> Any:
+def _step(proxy_id: int, match_id: int, step: str) -> Any:
+    """Accept or confirm on her behalf (one button each); a refusal shows on the page."""
     actor = me()
     member = residents.proxy_resident(proxy_id, actor)
     back = url_for("backoffice.proxy_match", proxy_id=member.id, match_id=match_id)
     try:
-        if step == "accepteren":
+        if step == "accept":
             matches.accept(match_id, actor=actor, on_behalf_of=member)
             flash(_("Agreed, on behalf of %(name)s.", name=member.display_name), "success")
         else:
             outcome = matches.confirm(match_id, actor=actor, on_behalf_of=member)
             if outcome.booked:
-                flash(
-                    _("Confirmed and booked, on behalf of %(name)s.", name=member.display_name),
-                    "success",
-                )
+                done = _("Confirmed and booked, on behalf of %(name)s.", name=member.display_name)
+                flash(done, "success")
             else:
                 flash(outcome.limit_message or "", "error")
     except Conflict as exc:
         flash(exc.message, "error")
     return redirect(back, code=303)
+
+
+@bp.route("/namens/<int:proxy_id>/matches/<int:match_id>/accepteren", methods=["POST"])
+@requires(Permission.RESIDENTS_PROXY_ACT)
+def proxy_accept(proxy_id: int, match_id: int) -> Any:
+    return _step(proxy_id, match_id, "accept")
+
+
+@bp.route("/namens/<int:proxy_id>/matches/<int:match_id>/bevestigen", methods=["POST"])
+@requires(Permission.RESIDENTS_PROXY_ACT)
+def proxy_confirm(proxy_id: int, match_id: int) -> Any:
+    return _step(proxy_id, match_id, "confirm")
 
 
 @bp.route("/namens/<int:proxy_id>/matches/<int:match_id>/bericht", methods=["POST"])
