@@ -186,8 +186,7 @@ NL = {
     "marked vulnerable: %(why)s": "gemarkeerd als kwetsbaar: %(why)s",
     "no longer marked vulnerable: %(why)s": "niet meer gemarkeerd als kwetsbaar: %(why)s",
     "%(name)s is marked vulnerable.": "%(name)s is gemarkeerd als kwetsbaar.",
-    "%(name)s is no longer marked vulnerable.": "%(name)s is niet meer gemarkeerd als "
-    "kwetsbaar.",
+    "%(name)s is no longer marked vulnerable.": "%(name)s is niet meer gemarkeerd als kwetsbaar.",
     "This neighbour is helped only by volunteers whose certificate of conduct (VOG) the "
     "coordinator checked. Ask your coordinator about it.": "Deze buur krijgt alleen hulp van "
     "vrijwilligers van wie de coördinator de VOG heeft gecontroleerd. Vraag je coördinator "
@@ -267,8 +266,7 @@ NL = {
     "Say who you are writing for and when they could use the help.": "Zeg voor wie je schrijft "
     "en wanneer de hulp welkom is.",
     "Send the reaction": "Reactie versturen",
-    "The request is online, on behalf of %(name)s.": "De hulpvraag staat online, namens "
-    "%(name)s.",
+    "The request is online, on behalf of %(name)s.": "De hulpvraag staat online, namens %(name)s.",
     "The reaction is sent, on behalf of %(name)s.": "De reactie is verstuurd, namens %(name)s.",
     "The message is sent, on behalf of %(name)s.": "Het bericht is verstuurd, namens %(name)s.",
     "Agreed, on behalf of %(name)s.": "Afgesproken, namens %(name)s.",
@@ -282,8 +280,7 @@ NL = {
     "Back to the overview": "Terug naar het overzicht",
     # The printed pages
     "Overview for %(name)s": "Overzicht voor %(name)s",
-    "Print this page with your browser (Ctrl+P).": "Druk deze pagina af met je browser "
-    "(Ctrl+P).",
+    "Print this page with your browser (Ctrl+P).": "Druk deze pagina af met je browser (Ctrl+P).",
     "Buurthulp, printed on %(day)s": "Buurthulp, afgedrukt op %(day)s",
     "Your time credits": "Je tijdtegoed",
     "Your requests for help": "Je hulpvragen",
