@@ -46,6 +46,7 @@ WHAT = {
     "proxy-page": _l("Your listings and matches, to act on your behalf"),
     "proxy-summary": _l("Your printed summary of requests, matches and balance"),
     "welcome-letter": _l("Your printed welcome letter"),
+    "proxy-feed": _l("Your listing, read by a coordinator looking for help for a neighbour"),
 }
 
 #: Why staff opened a resident's data, as the resident reads it ("other" comes with a few
@@ -70,6 +71,7 @@ LIST_VIEWS = frozenset(
         "audit-log",
         "match-queue",
         "work-queue",
+        "proxy-feed",
     }
 )
 

@@ -33,8 +33,8 @@ def test_a_resident_page_asks_why_once_a_day_and_logs_the_answer(
     login(street.coord)
     url = f"/beheer/bewoners/{street.anna.id}"
     first = client.get(url)
-    assert first.status_code == 200 and QUESTION in first.text and "Anna" in first.text
-    assert _rows(street.anna) == []  # nothing seen yet
+    assert first.status_code == 200 and QUESTION in first.text
+    assert "Anna" not in first.text and _rows(street.anna) == []  # nothing seen yet
     unchosen = client.post("/beheer/waarom", data={"subjects": str(street.anna.id), "next": url})
     assert unchosen.status_code == 422
     answer = {"reason": "resident-asked", "subjects": str(street.anna.id), "next": url}
@@ -79,7 +79,7 @@ def test_the_staff_match_page_asks_for_both_parties_and_a_party_is_never_asked(
     assert QUESTION not in client.get(f"/matches/{match.id}").text
     login(street.coord)
     page = client.get(f"/matches/{match.id}").text
-    assert QUESTION in page and "Anna" in page and "Bert" in page
+    assert QUESTION in page and "Anna" not in page and "Bert" not in page
     subjects = f"{street.anna.id},{street.bert.id}"
     client.post("/beheer/waarom", data={"reason": "report", "subjects": subjects, "next": "/"})
     assert QUESTION not in client.get(f"/matches/{match.id}").text

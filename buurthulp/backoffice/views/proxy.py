@@ -25,6 +25,7 @@ from buurthulp.matches import services as matches
 from buurthulp.matches.models import CONTACT_STATUSES
 from buurthulp.matching import feed as feed_service
 from buurthulp.pages import Outcome, handle_form
+from buurthulp.privacy.services import record_staff_view
 
 
 def _kept(actor: Member, proxy_id: object, **_kw: Any) -> list[int]:
@@ -111,6 +112,7 @@ def proxy_feed(proxy_id: int) -> Any:
     member = residents.open_proxy_resident(proxy_id, actor)
     page = feed_service.feed(member, cursor=request.args.get("cursor") or None)
     cards = [card for card in page.cards if card.kind != "activity"]
+    record_staff_view(viewer=actor, subject_ids=[c.owner_id for c in cards], what="proxy-feed")
     next_url = (
         url_for("backoffice.proxy_feed", proxy_id=member.id, cursor=page.next_cursor)
         if page.next_cursor
@@ -128,6 +130,7 @@ def proxy_react(proxy_id: int, listing_id: int) -> Any:
     actor = me()
     member = residents.open_proxy_resident(proxy_id, actor)
     listing = listings.get_listing(listing_id, member)  # what the resident may see
+    record_staff_view(viewer=actor, subject_ids=[listing.owner_id], what="proxy-feed")
     form = ProxyReactForm()
 
     def act() -> Outcome:

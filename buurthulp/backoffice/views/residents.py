@@ -40,7 +40,7 @@ def reason() -> Any:
         )
         return "", safe_next(form.next.data)
 
-    return handle_form(form, act, "backoffice/reason.html", names=[])
+    return handle_form(form, act, "backoffice/reason.html", count=len(form.subject_ids()) or 1)
 
 
 @bp.route("/bewoners/<int:member_id>")
