@@ -77,6 +77,12 @@ def _home_links(member: Any) -> list[dict[str, str]]:
     return links
 
 
+def _demo_back_office(rng: Any) -> None:
+    from buurthulp.backoffice.demo import add_demo_back_office
+
+    add_demo_back_office(rng)
+
+
 def register(app: Flask) -> None:
     from buurthulp.backoffice import queue  # noqa: F401  (the built-in sources)
     from buurthulp.backoffice.views import bp
@@ -86,5 +92,6 @@ def register(app: Flask) -> None:
     for kind, (topic, sentence) in KINDS.items():
         register_kind(kind, sentence, topic=topic)
     app.jinja_env.globals["on_behalf"] = on_behalf
+    app.extensions.setdefault("buurthulp_demo_steps", []).append(_demo_back_office)
     # The coordinator's work comes first on their home page.
     app.extensions.setdefault("buurthulp_home_links", []).insert(0, _home_links)
