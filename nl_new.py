@@ -42,6 +42,14 @@ NL = {
     "Requests nobody reacted to": "Hulpvragen zonder reactie",
     "Agreed, not done after 14 days": "Afgesproken, na 14 dagen niet klaar",
     "Vulnerable residents not heard from": "Kwetsbare bewoners van wie we niets hoorden",
+    "Waits for a resident who is not online": "Wacht op een bewoner die niet online is",
+    "A neighbour reacted: accept on their behalf?": "Een buur reageerde: namens de bewoner "
+    "aannemen?",
+    "They are asked to help: give their answer.": "De bewoner is gevraagd om te helpen: geef "
+    "het antwoord door.",
+    "The help is done: confirm the minutes on their behalf.": "De hulp is klaar: bevestig de "
+    "minuten namens de bewoner.",
+    "for %(name)s": "voor %(name)s",
     "New resident, not verified yet: meet them in person or see an ID.": "Nieuwe bewoner, nog "
     "niet bevestigd: ontmoet diegene of bekijk een ID.",
     "Nobody reacted in five days. Ask a neighbour who could help, or call the resident.": "Al "
@@ -67,8 +75,13 @@ NL = {
     "Back to the work queue": "Terug naar de werklijst",
     # The reason asked before opening a resident's data
     "Why do you open this?": "Waarom open je dit?",
-    "You are about to see personal data of %(names)s.": "Je gaat persoonsgegevens bekijken van "
-    "%(names)s.",
+    (
+        "You are about to open the personal data of a resident.",
+        "You are about to open the personal data of %(num)d residents.",
+    ): (
+        "Je gaat de persoonsgegevens van een bewoner openen.",
+        "Je gaat de persoonsgegevens van %(num)d bewoners openen.",
+    ),
     "Choose why. We ask this once a day for each resident. The resident can see who looked, "
     "when, what and why.": "Kies waarom. We vragen dit één keer per dag per bewoner. De bewoner "
     "ziet wie keek, wanneer, wat en waarom.",
@@ -93,6 +106,8 @@ NL = {
     "Your printed summary of requests, matches and balance": "Je afgedrukte overzicht van "
     "hulpvragen, matches en saldo",
     "Your printed welcome letter": "Je afgedrukte welkomstbrief",
+    "Your listing, read by a coordinator looking for help for a neighbour": "Je hulpvraag of "
+    "aanbod, gelezen door een coördinator die hulp zoekt voor een buur",
     # A resident's file and trust
     "Your view of this page is recorded; the resident can see that in their privacy log.": "Dat "
     "je deze pagina bekijkt, wordt vastgelegd; de bewoner ziet dat in het privacylogboek.",
@@ -270,6 +285,13 @@ NL = {
     "The reaction is sent, on behalf of %(name)s.": "De reactie is verstuurd, namens %(name)s.",
     "The message is sent, on behalf of %(name)s.": "Het bericht is verstuurd, namens %(name)s.",
     "Agreed, on behalf of %(name)s.": "Afgesproken, namens %(name)s.",
+    "The answer is sent, on behalf of %(name)s.": "Het antwoord is verstuurd, namens %(name)s.",
+    "%(name)s is asked to help. What is the answer?": "%(name)s is gevraagd om te helpen. Wat "
+    "is het antwoord?",
+    "Yes, on behalf of %(name)s": "Ja, namens %(name)s",
+    "No, on behalf of %(name)s": "Nee, namens %(name)s",
+    "said yes to “%(title)s”": "zei ja op “%(title)s”",
+    "said no to “%(title)s”": "zei nee op “%(title)s”",
     "Confirmed and booked, on behalf of %(name)s.": "Bevestigd en geboekt, namens %(name)s.",
     "Reaction": "Reactie",
     "Agreed": "Afgesproken",

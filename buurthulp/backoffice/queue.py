@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from buurthulp.audit import services as audit
 from buurthulp.auth.models import Member, RoleAssignment
 from buurthulp.auth.permissions import Actor, may, scope_of
 from buurthulp.auth.roles import Permission, Role
-from buurthulp.backoffice.models import HandledItem, Vulnerability
+from buurthulp.backoffice.models import HandledItem, ProxyResident, Vulnerability
 from buurthulp.db import transaction
 from buurthulp.errors import Conflict, NotAllowed, NotFound
 from buurthulp.extensions import db
@@ -53,6 +53,7 @@ STALLED_AFTER = timedelta(days=14)
 STALLED_DUE = timedelta(days=7)
 QUIET_AFTER = timedelta(days=60)
 QUIET_DUE = timedelta(days=15)
+NOT_ONLINE_DUE = timedelta(days=3)
 
 
 @dataclass(frozen=True)
@@ -372,6 +373,80 @@ def stalled_matches(scope: Scope, now: datetime) -> list[QueueItem]:
     ]
 
 
+def waiting_for_residents_not_online(scope: Scope, now: datetime) -> list[QueueItem]:
+    """A step that a resident who is not online must take, so their coordinator takes it:
+    a reaction to accept, an invitation to answer, minutes to confirm. It leaves the queue
+    once the step is taken (the match's status moves on)."""
+    owner, responder = aliased(Member), aliased(Member)
+    kept_owner, kept_responder = aliased(ProxyResident), aliased(ProxyResident)
+    owner_kept = kept_owner.member_id.is_not(None)
+    responder_kept = kept_responder.member_id.is_not(None)
+    query = (
+        select(
+            Match.id,
+            Match.status,
+            Match.owner_id,
+            Match.responder_id,
+            Match.completed_by_id,
+            Match.updated_at,
+            Listing.title,
+            Listing.neighbourhood_id,
+            owner.display_name.label("owner_name"),
+            responder.display_name.label("responder_name"),
+            owner_kept.label("owner_kept"),
+        )
+        .join(Listing, Listing.id == Match.listing_id)
+        .join(owner, owner.id == Match.owner_id)
+        .join(responder, responder.id == Match.responder_id)
+        .outerjoin(kept_owner, kept_owner.member_id == Match.owner_id)
+        .outerjoin(kept_responder, kept_responder.member_id == Match.responder_id)
+        .where(
+            or_(
+                and_(Match.status == "proposed", owner_kept),
+                and_(Match.status == "invited", responder_kept),
+                and_(
+                    Match.status == "awaiting_confirmation",
+                    Match.held_for_coordinator_at.is_(None),  # else "held" has it already
+                    or_(
+                        and_(owner_kept, Match.completed_by_id != Match.owner_id),
+                        and_(responder_kept, Match.completed_by_id != Match.responder_id),
+                    ),
+                ),
+            )
+        )
+        .order_by(Match.updated_at, Match.id)
+        .limit(LIST_MAX)
+    )
+    steps = {
+        "proposed": _("A neighbour reacted: accept on their behalf?"),
+        "invited": _("They are asked to help: give their answer."),
+        "awaiting_confirmation": _("The help is done: confirm the minutes on their behalf."),
+    }
+    items = []
+    for row in db.session.execute(_in_scope(query, Listing.neighbourhood_id, scope)):
+        if row.status == "invited":
+            kept_id, kept_name = row.responder_id, row.responder_name
+        elif row.status == "proposed" or (row.owner_kept and row.completed_by_id != row.owner_id):
+            kept_id, kept_name = row.owner_id, row.owner_name
+        else:
+            kept_id, kept_name = row.responder_id, row.responder_name
+        items.append(
+            QueueItem(
+                kind="not-online",
+                item_id=row.id,
+                title=row.title,
+                why=steps[row.status],
+                since=row.updated_at,
+                due_at=row.updated_at + NOT_ONLINE_DUE,
+                url=path_for("backoffice.proxy_match", proxy_id=kept_id, match_id=row.id),
+                neighbourhood_id=row.neighbourhood_id,
+                who=_("for %(name)s", name=kept_name),
+                subject_ids=(row.owner_id, row.responder_id),
+            )
+        )
+    return items
+
+
 def quiet_vulnerable(scope: Scope, now: datetime) -> list[QueueItem]:
     """Vulnerable residents with no sign of life for sixty days: no login, listing, match
     step or message. A handled note (a visit, a call) counts as contact, so the resident
@@ -452,6 +527,9 @@ register_source(
     "held",
     _l("Confirmations held for a coordinator"),
     _waiting_matches("held", ("helped",), POOL_DUE),
+)
+register_source(
+    "not-online", _l("Waits for a resident who is not online"), waiting_for_residents_not_online
 )
 register_source("no-reaction", _l("Requests nobody reacted to"), requests_without_reaction)
 register_source("stalled", _l("Agreed, not done after 14 days"), stalled_matches)

@@ -257,10 +257,14 @@ def invite(listing_id: object, member_id: object, *, actor: Member, message: obj
     return match
 
 
-def answer_invitation(match_id: object, *, yes: bool, actor: Member) -> Match:
-    """The invited neighbour says yes (then it is agreed) or no (no reason asked)."""
-    match = get_match(match_id, actor)
-    if actor.id != match.responder_id:
+def answer_invitation(
+    match_id: object, *, yes: bool, actor: Member, on_behalf_of: Member | None = None
+) -> Match:
+    """The invited neighbour (or their coordinator, `on_behalf_of` them) says yes (then it
+    is agreed) or no (no reason asked)."""
+    member = _acting(actor, on_behalf_of)
+    match = get_match(match_id, member)
+    if member.id != match.responder_id:
         raise NotAllowed(_("Only the neighbour who was asked can answer."))
     with transaction():
         match = _locked(match.id)
@@ -268,9 +272,19 @@ def answer_invitation(match_id: object, *, yes: bool, actor: Member) -> Match:
             raise Conflict(_("This invitation was already answered or withdrawn."))
         if yes:
             _agree(match)
+            if on_behalf_of is not None:
+                match.proxy_by_id = actor.id
         else:
             match.status, match.updated_at = "declined", utcnow()
             _tell(match.owner_id, "matches.invitation_declined", match)
+        if on_behalf_of is not None:
+            title = match.listing.title
+            answer = (
+                _("said yes to “%(title)s”", title=title)
+                if yes
+                else _("said no to “%(title)s”", title=title)
+            )
+            record_proxy(actor, member, answer)
     return match
 
 

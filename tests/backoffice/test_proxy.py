@@ -205,3 +205,20 @@ def test_a_resident_and_another_coordinator_cannot_open_her_pages(
     login(street.coord)
     assert client.get(f"/beheer/namens/{street.anna.id}").status_code == 404  # online herself
     assert client.get("/beheer/namens").status_code == 200
+
+
+def test_her_coordinator_answers_an_invitation_for_her_on_the_match_page(
+    app, client, login_en, street, make, truus
+) -> None:
+    request = make.listing(street.anna, title="Sokken breien")
+    invited = matches.invite(request.id, truus.id, actor=street.anna)
+    client = login_en(street.coord)
+    make.reason(street.coord, truus)
+    page = f"/beheer/namens/{truus.id}/matches/{invited.id}"
+    assert "Yes, on behalf of Truus de Vries" in client.get(page).text
+    assert client.post(f"{page}/ja").status_code == 303
+    answered = db.session.get(type(invited), invited.id)
+    assert answered.status == "agreed" and answered.proxy_by_id == street.coord.id
+    assert "said yes to “Sokken breien”" in _proxy_notes()[-1]
+    login_en(street.other_coord)
+    assert client.post(f"{page}/nee").status_code == 404

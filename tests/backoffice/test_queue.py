@@ -48,9 +48,11 @@ def test_every_kind_waits_in_the_coordinators_queue_with_why_and_where(street, m
     )
     pooled = awaiting(make, street.carla, street.bert, title="Gordijnen")
     matches.ask_pool(pooled.id, actor=street.carla)
-    held = awaiting(make, truus, street.bert, title="Naar de huisarts")  # made on her behalf?
+    held = awaiting(make, truus, street.bert, title="Naar de huisarts")
     backdate(Match, held.id, completed_at=now - timedelta(days=15), confirm_due_at=now)
     matches.tick(now)  # the clock holds it: Truus is helped through a coordinator
+    for_truus = make.listing(truus, title="Iemand voor de ramen")
+    reaction = matches.react(for_truus.id, actor=street.carla, message="Ik kom")
     quiet = make.listing(street.anna, title="Wie leest mij voor?")
     backdate(Listing, quiet.id, created_at=now - timedelta(days=6))
     stalled = agreed(make, street.bert, street.anna, title="Fiets plakken")
@@ -63,6 +65,7 @@ def test_every_kind_waits_in_the_coordinators_queue_with_why_and_where(street, m
         "dispute": {disputed.id},
         "pool": {pooled.id},
         "held": {held.id},
+        "not-online": {reaction.id},
         "no-reaction": {quiet.id},
         "stalled": {stalled.id},
     }
@@ -71,6 +74,7 @@ def test_every_kind_waits_in_the_coordinators_queue_with_why_and_where(street, m
         "dispute": 1,
         "pool": 1,
         "held": 1,
+        "not-online": 1,
         "no-reaction": 1,
         "stalled": 1,
         "quiet": 0,
@@ -81,6 +85,7 @@ def test_every_kind_waits_in_the_coordinators_queue_with_why_and_where(street, m
     assert by_kind["verify"].url.startswith("/beheer/bewoners/")
     assert all(item.why for item in queue.items)
     assert by_kind["stalled"].who == "Bert · Anna"
+    assert by_kind["not-online"].url == f"/beheer/namens/{truus.id}/matches/{reaction.id}"
     # Next door: only their own newcomer; a resident has no queue.
     assert _kinds(work.read_queue(street.other_coord, now=now)) == {"verify": {street.stranger.id}}
     with pytest.raises(NotAllowed):
@@ -222,7 +227,7 @@ def test_the_handled_page_asks_what_was_done(app, client, login, street) -> None
 CONTROL = ("BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "COMMIT")
 
 
-def _fill(make: Any, street: Any, n: int, now: Any) -> None:
+def _fill(make: Any, street: Any, kept: Any, n: int, now: Any) -> None:
     """`n` items of each kind the queue builds from the marketplace."""
     for i in range(n):
         newcomer = make.resident(street.hood, name=f"Nieuw {i}")
@@ -248,6 +253,8 @@ def _fill(make: Any, street: Any, n: int, now: Any) -> None:
         )
         disputed = awaiting(make, street.bert, newcomer, title=f"Lamp {i}")
         matches.dispute(disputed.id, actor=street.bert, reason="Te lang")
+        for_kept = make.listing(kept, title=f"Voor Truus {i}")
+        matches.react(for_kept.id, actor=newcomer, message="Ik kom")
 
 
 def _queries_of_one_get(client: Any, url: str) -> tuple[int, str]:
@@ -267,18 +274,40 @@ def _queries_of_one_get(client: Any, url: str) -> tuple[int, str]:
 
 
 def test_the_queue_costs_the_same_queries_with_5_or_50_items_of_each_kind(
-    app, client, login, street, make
+    app, client, login, street, make, truus
 ) -> None:
     now = utcnow()
     login(street.coord)
-    _fill(make, street, 5, now)
+    _fill(make, street, truus, 5, now)
     few, html = _queries_of_one_get(client, "/beheer/werklijst")
     assert html.count("Mark as handled") + html.count("Afgehandeld") >= 5
-    _fill(make, street, 45, now)
+    _fill(make, street, truus, 45, now)
     many, html = _queries_of_one_get(client, "/beheer/werklijst")
     queue = work.read_queue(street.coord)
     assert queue.counts["dispute"] == 50 and queue.counts["stalled"] == 50
     assert queue.counts["no-reaction"] == 50 and queue.counts["quiet"] == 50
+    assert queue.counts["not-online"] == 50 and queue.counts["verify"] >= 100
     print(f"work queue: {few} queries with 5 items of each kind, {many} with 50")
     assert many == few
     assert many <= 25
+
+
+def test_a_step_for_a_resident_who_is_not_online_waits_until_her_coordinator_takes_it(
+    street, make, truus
+) -> None:
+    request = make.listing(street.anna, title="Wie breit er mee?")
+    invited = matches.invite(request.id, truus.id, actor=street.anna)
+    assert _kinds(work.read_queue(street.coord)).get("not-online") == {invited.id}
+    matches.answer_invitation(invited.id, yes=True, actor=street.coord, on_behalf_of=truus)
+    assert "not-online" not in _kinds(work.read_queue(street.coord))
+    matches.complete(invited.id, actor=street.anna, minutes=30)  # Anna marks it done...
+    assert _kinds(work.read_queue(street.coord))["not-online"] == {invited.id}  # Truus confirms
+    assert matches.confirm(invited.id, actor=street.coord, on_behalf_of=truus).booked
+    assert "not-online" not in _kinds(work.read_queue(street.coord))
+    own = make.listing(truus, title="Hulp bij de post")
+    helper = matches.react(own.id, actor=street.bert, message="Ik kan")
+    assert _kinds(work.read_queue(street.coord))["not-online"] == {helper.id}
+    matches.accept(helper.id, actor=street.coord, on_behalf_of=truus)
+    matches.complete(helper.id, actor=street.bert, minutes=20)
+    assert _kinds(work.read_queue(street.coord))["not-online"] == {helper.id}  # to confirm
+    assert work.read_queue(street.other_coord).counts["not-online"] == 0

@@ -179,7 +179,8 @@ def proxy_match(proxy_id: int, match_id: int) -> Any:
 
 
 def _step(proxy_id: int, match_id: int, step: str) -> Any:
-    """Accept or confirm on her behalf (one button each); a refusal shows on the page."""
+    """Accept, answer an invitation or confirm on her behalf (one button each); a refusal
+    shows on the page."""
     actor = me()
     member = residents.proxy_resident(proxy_id, actor)
     back = url_for("backoffice.proxy_match", proxy_id=member.id, match_id=match_id)
@@ -187,6 +188,11 @@ def _step(proxy_id: int, match_id: int, step: str) -> Any:
         if step == "accept":
             matches.accept(match_id, actor=actor, on_behalf_of=member)
             flash(_("Agreed, on behalf of %(name)s.", name=member.display_name), "success")
+        elif step in ("yes", "no"):
+            matches.answer_invitation(match_id, yes=step == "yes", actor=actor, on_behalf_of=member)
+            flash(
+                _("The answer is sent, on behalf of %(name)s.", name=member.display_name), "success"
+            )
         else:
             outcome = matches.confirm(match_id, actor=actor, on_behalf_of=member)
             if outcome.booked:
@@ -203,6 +209,18 @@ def _step(proxy_id: int, match_id: int, step: str) -> Any:
 @requires(Permission.RESIDENTS_PROXY_ACT)
 def proxy_accept(proxy_id: int, match_id: int) -> Any:
     return _step(proxy_id, match_id, "accept")
+
+
+@bp.route("/namens/<int:proxy_id>/matches/<int:match_id>/ja", methods=["POST"])
+@requires(Permission.RESIDENTS_PROXY_ACT)
+def proxy_yes(proxy_id: int, match_id: int) -> Any:
+    return _step(proxy_id, match_id, "yes")
+
+
+@bp.route("/namens/<int:proxy_id>/matches/<int:match_id>/nee", methods=["POST"])
+@requires(Permission.RESIDENTS_PROXY_ACT)
+def proxy_no(proxy_id: int, match_id: int) -> Any:
+    return _step(proxy_id, match_id, "no")
 
 
 @bp.route("/namens/<int:proxy_id>/matches/<int:match_id>/bevestigen", methods=["POST"])
