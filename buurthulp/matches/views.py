@@ -165,6 +165,7 @@ def say_no(match_id: int) -> Any:
 
 @bp.route("/<int:match_id>/bevestigen", methods=["POST"])
 @login_required
+@asks_reason(_staff_view_of)
 def confirm(match_id: int) -> Any:
     try:
         outcome = services.confirm(match_id, actor=_me())
@@ -259,6 +260,7 @@ def thank(match_id: int) -> Any:
 
 @bp.route("/<int:match_id>/beslissen", methods=["POST"])
 @requires(Permission.MATCHES_DISPUTE_RESOLVE)
+@asks_reason(_staff_view_of)
 def resolve(match_id: int) -> Any:
     form = ResolveForm()
     return _form_step(
