@@ -84,7 +84,7 @@ def _demo_back_office(rng: Any) -> None:
 
 
 def register(app: Flask) -> None:
-    from buurthulp.backoffice import queue  # noqa: F401  (the built-in sources)
+    from buurthulp.backoffice import sources  # noqa: F401  (the built-in queue sources)
     from buurthulp.backoffice.views import bp
     from buurthulp.notifications.services import register_kind
 
