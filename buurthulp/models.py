@@ -23,6 +23,7 @@ __all__ = [
 ]
 
 from buurthulp.audit import models as _audit_models  # noqa: F401  (the audit log)
+from buurthulp.backoffice import models as _backoffice_models  # noqa: F401  (back office)
 from buurthulp.ledger import models as _ledger_models  # noqa: F401  (ledger tables)
 from buurthulp.listings import models as _listings_models  # noqa: F401  (marketplace)
 from buurthulp.matches import models as _matches_models  # noqa: F401

@@ -135,6 +135,13 @@ class Factories:
     def admin(self, **kw: Any) -> Member:
         return self.member(Role.ADMIN, **kw)
 
+    def reason(self, viewer: Member, *subjects: Member, reason: str = "request") -> None:
+        """`viewer` (staff) gave today's reason for opening these residents' data, as the
+        "why do you open this?" form would: single-resident staff pages then open."""
+        from buurthulp.backoffice.reasons import give_reason
+
+        give_reason(viewer=viewer, subject_ids=[s.id for s in subjects], reason=reason)
+
     def listing(self, owner: Member, kind: str = "request", **fields: Any) -> Any:
         """A listing posted through the real service (activities start in a week)."""
         from datetime import timedelta

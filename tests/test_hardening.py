@@ -538,7 +538,7 @@ def test_3_every_staff_page_logs_a_row_for_each_resident_it_shows(app, client, m
     from tests.test_route_guards import GET_RULES
 
     hood = make.neighbourhood(pc4=CENTRUM)
-    names = ("Alie Aardig", "Bram Bakker", "Cor Cornelis")
+    names = ("Alie Aardig", "Bram Bakker", "Cor Cornelis")  # and Dora Dekker, below
     alice, bob, cor = (make.resident(hood, name=n) for n in names)
     coord, admin = make.coordinator(hood), make.admin()
     services.thank(payer=alice, to_member_id=bob.id, minutes=30, description="x", actor=alice)
@@ -550,11 +550,33 @@ def test_3_every_staff_page_logs_a_row_for_each_resident_it_shows(app, client, m
     from buurthulp.listings.categories import add_category
 
     category = add_category(hood.id, name="Fietsen maken", actor=admin)
+    # The back office: a resident the coordinator keeps, whom Bram helps; today's reasons
+    # for opening their data are given, so the pages show (and must log) them.
+    from buurthulp.backoffice.residents import create_proxy_resident
+    from buurthulp.matches import services as matches
+
+    kept = create_proxy_resident(
+        actor=coord,
+        display_name="Dora Dekker",
+        postcode=f"{CENTRUM[0]}AB",
+        house_number="5",
+        phone="06 12345678",
+        consent_how="paper",
+    )
+    helped = matches.react(
+        make.listing(bob, title="Lamp").id, actor=coord, message="x", on_behalf_of=kept
+    )
+    make.reason(coord, alice, bob, cor, kept)
     values = {
         "neighbourhood_id": hood.id,
         "member_id": alice.id,
         "transfer_id": transfer.id,
         "category_id": category.id,
+        "proxy_id": kept.id,
+        "listing_id": helped.listing_id,
+        "match_id": helped.id,
+        "kind": "verify",
+        "item_id": alice.id,
     }
     staff_rules = [r for r in GET_RULES if isinstance(app.view_functions[r.endpoint].access, tuple)]
     assert len(staff_rules) >= 15

@@ -33,7 +33,9 @@ def _compact(text: str) -> str:
 def _secrets_of(member: Member, me: Member) -> list[tuple[str, str]]:
     """(value as searched in the compacted text, what it is) of what must not be read.
     A value `me` shares (the same postcode, so the same point) is mine to see."""
-    found = [(_compact(member.email), "e-mail")]
+    found = []
+    if member.email:  # a resident who is not online has none
+        found.append((_compact(member.email), "e-mail"))
     if member.phone:
         found.append((_compact(member.phone), "phone"))
     if member.postcode and member.postcode != me.postcode:

@@ -126,6 +126,8 @@ def world(make) -> World:
         "outreach": make.outreach(this),
         "admin": make.admin(),
     }
+    # Today's "why do you open this?" is answered, so single-resident staff pages open.
+    make.reason(visitors["coordinator_here"], visitors["resident"], visitors["other_resident"])
     return World(this=this, other=other, visitors=visitors, make=make)
 
 
@@ -176,6 +178,24 @@ def _report_id(world: World) -> int:
     return safety.report(data, actor=reporter).id
 
 
+def _proxy_id(world: World) -> int:
+    """A resident of "this" neighbourhood whose account the coordinator here keeps."""
+    if not hasattr(world, "_proxy"):
+        from buurthulp.backoffice.residents import create_proxy_resident
+
+        coordinator = world.visitors["coordinator_here"]
+        world._proxy = create_proxy_resident(  # type: ignore[attr-defined]
+            actor=coordinator,
+            display_name="Truus",
+            postcode=f"{CENTRUM[0]}AB",
+            house_number="99",
+            phone="06 12345678",
+            consent_how="paper",
+        )
+        world.make.reason(coordinator, world._proxy)  # type: ignore[attr-defined]
+    return world._proxy.id  # type: ignore[attr-defined]
+
+
 PARAMETER_FACTORIES: dict[str, Callable[[World], Any]] = {
     "neighbourhood_id": lambda w: w.this.id,
     "member_id": lambda w: w.visitors["resident"].id,
@@ -187,6 +207,10 @@ PARAMETER_FACTORIES: dict[str, Callable[[World], Any]] = {
     "match_id": _match_id,
     "category_id": _category_id,
     "report_id": _report_id,
+    "proxy_id": _proxy_id,
+    # The work queue: the resident here is new, so "verify" holds them.
+    "kind": lambda w: "verify",
+    "item_id": lambda w: w.visitors["resident"].id,
 }
 
 
@@ -344,6 +368,23 @@ EXPECTED: dict[str, dict[str, int | str]] = {
     "api.listing_attendees": OWNER_AND_STAFF,
     "api.listing_calendar": MEMBERS,
     "api.get_match": MATCH,
+    # The back office: coordinators, in their own neighbourhoods (a resident elsewhere, a
+    # queue item elsewhere: 404).
+    "backoffice.queue": COORDINATORS,
+    "backoffice.handle": {**COORDINATOR_HERE_MEMBER},
+    "backoffice.resident": COORDINATOR_HERE_MEMBER,
+    "backoffice.set_trust": COORDINATOR_HERE_MEMBER,
+    "backoffice.vulnerable": COORDINATOR_HERE_MEMBER,
+    "backoffice.proxy_list": COORDINATORS,
+    "backoffice.proxy_new": COORDINATORS,
+    "backoffice.proxy_home": COORDINATOR_HERE_MEMBER,
+    "backoffice.proxy_request": COORDINATOR_HERE_MEMBER,
+    "backoffice.proxy_feed": COORDINATOR_HERE_MEMBER,
+    "backoffice.proxy_react": COORDINATOR_HERE_MEMBER,
+    # The match of two online residents is not one of hers: 404 even for her coordinator.
+    "backoffice.proxy_match": {**COORDINATOR_HERE_MEMBER, CH: 404},
+    "backoffice.proxy_summary": COORDINATOR_HERE_MEMBER,
+    "backoffice.proxy_letter": COORDINATOR_HERE_MEMBER,
     "api.list_messages": {A: LOGIN, R: 200, RO: 200, CE: 404, CH: 403, OW: 404, AD: 404},
     "api.my_export": MEMBERS,
     "privacy.my_data": MEMBERS,

@@ -48,6 +48,7 @@ KINDS = {
     "report": _l("Report handled"),
     "suspension": _l("Account suspended or restored"),
     "vulnerable": _l("Marked vulnerable or not"),
+    "queue": _l("Work-queue item handled"),
     "export": _l("Data exported"),
     "erasure": _l("Account erased"),
     "consent": _l("Consent recorded or withdrawn"),

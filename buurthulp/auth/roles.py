@@ -49,6 +49,11 @@ class Permission(StrEnum):
     SAFETY_REPORTS_HANDLE = "safety:report:handle"
     SAFETY_LISTINGS_MODERATE = "safety:listing:moderate"
     SAFETY_MEMBERS_SUSPEND = "safety:member:suspend"
+    # The back office: the work queue, trust levels, the vulnerable mark, proxy residents.
+    BACKOFFICE_QUEUE_VIEW = "backoffice:queue:view"
+    MEMBERS_TRUST_SET = "members:trust:set"
+    MEMBERS_VULNERABLE_MARK = "members:vulnerable:mark"
+    RESIDENTS_PROXY_ACT = "members:resident:act-for"
     # Admin.
     NEIGHBOURHOODS_MANAGE = "neighbourhoods:area:manage"
     ROLES_MANAGE = "auth:role:manage"
@@ -83,6 +88,10 @@ _COORDINATOR = {
     Permission.SAFETY_REPORTS_HANDLE,
     Permission.SAFETY_LISTINGS_MODERATE,
     Permission.SAFETY_MEMBERS_SUSPEND,
+    Permission.BACKOFFICE_QUEUE_VIEW,
+    Permission.MEMBERS_TRUST_SET,
+    Permission.MEMBERS_VULNERABLE_MARK,
+    Permission.RESIDENTS_PROXY_ACT,
 }
 _OUTREACH = {
     Permission.MEMBERS_DIRECTORY_VIEW,

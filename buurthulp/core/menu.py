@@ -13,6 +13,7 @@ from buurthulp.notifications.services import unread_count
 @dataclass(frozen=True)
 class Menu:
     staff_ledger: bool
+    work_queue: bool
     admin: bool
     unread: int
 
@@ -22,6 +23,7 @@ def menu_for(member: Member | None) -> Menu | None:
         return None
     return Menu(
         staff_ledger=may(member, Permission.LEDGER_STATEMENT_VIEW),
+        work_queue=may(member, Permission.BACKOFFICE_QUEUE_VIEW),
         admin=may(member, Permission.NEIGHBOURHOODS_MANAGE),
         unread=unread_count(member),
     )

@@ -196,6 +196,7 @@ def pause_unanswered(now: datetime | None = None) -> int:
 
 def tick(now: datetime | None = None) -> dict[str, int]:
     """Everything the clock does, once (cron or a systemd timer, e.g. every hour)."""
+    from buurthulp.backoffice import trust
     from buurthulp.listings import activities
     from buurthulp.matches import services as matches
 
@@ -207,4 +208,5 @@ def tick(now: datetime | None = None) -> dict[str, int]:
         "activity reminders": activities.remind(now),
     }
     counts.update({f"matches {k}": v for k, v in matches.tick(now).items()})
+    counts.update(trust.tick(now))  # VOG renewal reminders, and lapsed VOGs
     return counts

@@ -139,8 +139,11 @@ class Listing(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The coordinator who posted it on behalf of the owner (a resident who is not online).
+    proxy_by_id: Mapped[int | None] = mapped_column(ForeignKey("auth_member.id"))
 
-    owner: Mapped[Member] = relationship()
+    owner: Mapped[Member] = relationship(foreign_keys=[owner_id])
+    proxy_by: Mapped[Member | None] = relationship(foreign_keys=[proxy_by_id])
     neighbourhood: Mapped[Neighbourhood] = relationship()
     category: Mapped[Category] = relationship()
     tags: Mapped[list[ListingTag]] = relationship(

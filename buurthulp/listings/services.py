@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import Actor, may
 from buurthulp.auth.roles import Permission
+from buurthulp.backoffice.rules import acting_for, is_vulnerable, record_proxy
 from buurthulp.db import transaction
 from buurthulp.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from buurthulp.extensions import db
@@ -311,11 +312,13 @@ def _new_code() -> str:
 def post_listing(
     data: ListingInput, *, actor: Member, owner: Member | None = None, now: datetime | None = None
 ) -> Listing:
-    """Post a request, offer or activity for `owner` (the actor themself, as a rule)."""
+    """Post a request, offer or activity for `owner`: the actor themself, or a resident
+    who is not online whose coordinator posts it (stored and shown as "on behalf of")."""
     now = now or utcnow()
     owner = owner or actor
-    if owner.id != actor.id:
-        raise NotAllowed(_("You can only post listings for yourself."))
+    proxy = owner.id != actor.id
+    if proxy:
+        acting_for(actor, owner)
     if not may(owner, Permission.LISTINGS_POST):
         raise NotAllowed(_("Your account cannot post listings right now."))
     if owner.neighbourhood_id is None or owner.public_lat is None or owner.home_cell is None:
@@ -342,12 +345,15 @@ def post_listing(
                     code=_new_code(),
                     created_at=now,
                     updated_at=now,
+                    proxy_by_id=actor.id if proxy else None,
                 )
                 _apply(listing, clean)
                 db.session.add(listing)
                 db.session.flush()
                 if listing.status == "pending":
                     checks.tell_moderators(listing)
+                if proxy:
+                    record_proxy(actor, owner, _("posted “%(title)s”", title=listing.title))
             return listing
         except IntegrityError:  # a code drawn twice (one in a billion): draw again
             continue
@@ -526,6 +532,9 @@ def may_view(listing: Listing, actor: Actor | None) -> bool:
     if not isinstance(actor, Member) or not actor.is_active:
         return False
     if blocked_between(actor.id, listing.owner_id):
+        return False
+    # A vulnerable resident's requests are seen by VOG-checked helpers only.
+    if listing.kind == "request" and actor.trust_level != "vog" and is_vulnerable(listing.owner_id):
         return False
     # A party to a match sees a closed listing through the match page, not here.
     return listing.status in ("open", "matched")

@@ -87,10 +87,16 @@ class Match(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A coordinator acting for a resident who is not online: who reacted on the responder's
+    # behalf, and who accepted on the owner's (confirming on behalf is `confirmed_by_id`).
+    proxy_by_id: Mapped[int | None] = mapped_column(ForeignKey("auth_member.id"))
+    accepted_proxy_by_id: Mapped[int | None] = mapped_column(ForeignKey("auth_member.id"))
 
     listing: Mapped[Listing] = relationship()
     owner: Mapped[Member] = relationship(foreign_keys=[owner_id])
     responder: Mapped[Member] = relationship(foreign_keys=[responder_id])
+    proxy_by: Mapped[Member | None] = relationship(foreign_keys=[proxy_by_id])
+    accepted_proxy_by: Mapped[Member | None] = relationship(foreign_keys=[accepted_proxy_by_id])
 
     @property
     def open(self) -> bool:
@@ -111,8 +117,11 @@ class Message(db.Model):
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The coordinator who wrote it on behalf of the author (a resident who is not online).
+    proxy_by_id: Mapped[int | None] = mapped_column(ForeignKey("auth_member.id"))
 
-    author: Mapped[Member] = relationship()
+    author: Mapped[Member] = relationship(foreign_keys=[author_id])
+    proxy_by: Mapped[Member | None] = relationship(foreign_keys=[proxy_by_id])
 
 
 class ThanksNote(db.Model):

@@ -27,6 +27,11 @@ class ContactOut(BaseModel):
     email: str | None
     phone: str | None
     meeting_place: str | None
+    via_coordinator: bool = Field(
+        default=False,
+        description="the other is helped through a coordinator: these are the coordinator's "
+        "details, and there is no meeting place",
+    )
 
 
 class MatchOut(BaseModel):

@@ -19,6 +19,15 @@ from buurthulp.audit import services as audit
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import holders_of, may
 from buurthulp.auth.roles import Permission
+from buurthulp.backoffice.rules import (
+    acting_for,
+    contact_person_for,
+    is_vulnerable,
+    record_proxy,
+    trust_needed_for,
+    trusted_enough,
+    vulnerable_ids,
+)
 from buurthulp.db import id_in, transaction
 from buurthulp.errors import Conflict, InvalidInput, LimitExceeded, NotAllowed, NotFound
 from buurthulp.extensions import db
@@ -41,7 +50,6 @@ THANKS_MAX = 500
 REASON_MAX = 500
 CONFIRM_DAYS = 14
 REMINDERS_AFTER = (timedelta(days=3), timedelta(days=7))
-TRUST_ORDER = {"new": 0, "verified": 1, "vog": 2}
 # Agreed and after: these count as "a helper found" for a request.
 TAKEN = ("agreed", "awaiting_confirmation", "disputed", "done")
 
@@ -78,11 +86,43 @@ def _tell_coordinators(match: Match, kind: str, **params: object) -> None:
 
 
 def may_help(member: Member, listing: Listing) -> bool:
-    """A category the neighbourhood reserves for trusted helpers only takes trusted ones."""
-    needed = trust_needed(listing)
-    if needed is None:
-        return True
-    return TRUST_ORDER.get(member.trust_level, 0) >= TRUST_ORDER[needed]
+    """May `member` help with this request? A category the neighbourhood reserves for
+    trusted helpers only takes trusted ones, and a vulnerable resident is helped by
+    VOG-checked helpers only."""
+    return trusted_enough(member, trust_needed_for(trust_needed(listing), listing.owner_id))
+
+
+def _refuse_untrusted(listing: Listing, helper: Member, helped_id: int) -> None:
+    """The helper of a match must be trusted enough for the help and for the one helped:
+    checked on reacting and again on agreeing (a VOG may have lapsed in between)."""
+    if is_vulnerable(helped_id) and helper.trust_level != "vog":
+        raise NotAllowed(
+            _(
+                "This neighbour is helped only by volunteers whose certificate of conduct "
+                "(VOG) the coordinator checked. Ask your coordinator about it."
+            ),
+            code="trust_needed",
+        )
+    if listing.kind == "request" and not trusted_enough(helper, trust_needed(listing)):
+        raise NotAllowed(
+            _(
+                "For this kind of help the neighbourhood asks for a helper the coordinator "
+                "has met. Ask your coordinator about it."
+            ),
+            code="trust_needed",
+        )
+
+
+def _helper_and_helped(match: Match) -> tuple[int, int]:
+    """For a request the responder helps the owner; for an offer the other way round."""
+    if match.listing.kind == "offer":
+        return match.owner_id, match.responder_id
+    return match.responder_id, match.owner_id
+
+
+def _acting(actor: Member, on_behalf_of: Member | None) -> Member:
+    """Who takes the step: the actor, or the resident a coordinator acts for (checked)."""
+    return actor if on_behalf_of is None else acting_for(actor, on_behalf_of)
 
 
 # Loading ---------------------------------------------------------------------------------------
@@ -126,8 +166,11 @@ def _party(match: Match, actor: Member, message: str) -> None:
 # Reacting and inviting -----------------------------------------------------------------------
 
 
-def react(listing_id: object, *, actor: Member, message: object) -> Match:
-    """A neighbour reacts to a request or an offer: the match is proposed."""
+def react(
+    listing_id: object, *, actor: Member, message: object, on_behalf_of: Member | None = None
+) -> Match:
+    """A neighbour reacts to a request or an offer: the match is proposed. A coordinator
+    may react `on_behalf_of` a resident who is not online (stored and shown as such)."""
     text = clean_text(
         message,
         field="message",
@@ -137,14 +180,16 @@ def react(listing_id: object, *, actor: Member, message: object) -> Match:
     )
     # Read before anything is agreed: contact details wait until the match is.
     refuse_contact_details(text, field="message")
-    listing = get_listing(listing_id, actor)
-    _check_can_react(listing, actor)
+    member = _acting(actor, on_behalf_of)
+    proxy_by_id = actor.id if on_behalf_of is not None else None
+    listing = get_listing(listing_id, member)
+    _check_can_react(listing, member)
     with transaction():
         listing = db.session.get_one(Listing, listing.id, with_for_update=True)
         if not in_feed(listing):
             raise Conflict(_("This listing is no longer open for reactions."))
         existing = db.session.scalar(
-            select(Match).where(Match.listing_id == listing.id, Match.responder_id == actor.id)
+            select(Match).where(Match.listing_id == listing.id, Match.responder_id == member.id)
         )
         if existing is not None and existing.status not in ("cancelled", "declined"):
             raise Conflict(_("You already reacted to this listing."))
@@ -152,18 +197,22 @@ def react(listing_id: object, *, actor: Member, message: object) -> Match:
             match = Match(
                 listing_id=listing.id,
                 owner_id=listing.owner_id,
-                responder_id=actor.id,
+                responder_id=member.id,
                 status="proposed",
                 message=text,
+                proxy_by_id=proxy_by_id,
             )
             db.session.add(match)
         else:  # reacting again after a cancelled or declined one
             match = existing
             match.status, match.message, match.invited = "proposed", text, False
             match.cancel_reason = match.cancelled_by_id = None
+            match.proxy_by_id = proxy_by_id
             match.updated_at = utcnow()
         db.session.flush()
-        _tell(listing.owner_id, "matches.reaction", match, by=actor.display_name)
+        _tell(listing.owner_id, "matches.reaction", match, by=member.display_name)
+        if on_behalf_of is not None:
+            record_proxy(actor, member, _("reacted to “%(title)s”", title=listing.title))
     return match
 
 
@@ -178,13 +227,10 @@ def _check_can_react(listing: Listing, actor: Member) -> None:
         raise Conflict(_("This listing is no longer open for reactions."))
     if blocked_between(actor.id, listing.owner_id):
         raise NotFound(_("We could not find this listing. It may have been closed."))
-    if listing.kind == "request" and not may_help(actor, listing):
-        raise NotAllowed(
-            _(
-                "For this kind of help the neighbourhood asks for a helper the coordinator "
-                "has met. Ask your coordinator about it."
-            )
-        )
+    if listing.kind == "request":
+        _refuse_untrusted(listing, actor, listing.owner_id)
+    else:
+        _refuse_untrusted(listing, listing.owner, actor.id)
 
 
 def invite(listing_id: object, member_id: object, *, actor: Member, message: object = "") -> Match:
@@ -218,10 +264,14 @@ def invite(listing_id: object, member_id: object, *, actor: Member, message: obj
     return match
 
 
-def answer_invitation(match_id: object, *, yes: bool, actor: Member) -> Match:
-    """The invited neighbour says yes (then it is agreed) or no (no reason asked)."""
-    match = get_match(match_id, actor)
-    if actor.id != match.responder_id:
+def answer_invitation(
+    match_id: object, *, yes: bool, actor: Member, on_behalf_of: Member | None = None
+) -> Match:
+    """The invited neighbour (or their coordinator, `on_behalf_of` them) says yes (then it
+    is agreed) or no (no reason asked)."""
+    member = _acting(actor, on_behalf_of)
+    match = get_match(match_id, member)
+    if member.id != match.responder_id:
         raise NotAllowed(_("Only the neighbour who was asked can answer."))
     with transaction():
         match = _locked(match.id)
@@ -229,25 +279,42 @@ def answer_invitation(match_id: object, *, yes: bool, actor: Member) -> Match:
             raise Conflict(_("This invitation was already answered or withdrawn."))
         if yes:
             _agree(match)
+            if on_behalf_of is not None:
+                match.proxy_by_id = actor.id
         else:
             match.status, match.updated_at = "declined", utcnow()
             _tell(match.owner_id, "matches.invitation_declined", match)
+        if on_behalf_of is not None:
+            title = match.listing.title
+            answer = (
+                _("said yes to “%(title)s”", title=title)
+                if yes
+                else _("said no to “%(title)s”", title=title)
+            )
+            record_proxy(actor, member, answer)
     return match
 
 
 # Agreeing ---------------------------------------------------------------------------------
 
 
-def accept(match_id: object, *, actor: Member) -> Match:
-    """The owner accepts a reaction: agreed. A one-helper request then thanks the others."""
-    match = get_match(match_id, actor)
-    if actor.id != match.owner_id:
+def accept(match_id: object, *, actor: Member, on_behalf_of: Member | None = None) -> Match:
+    """The owner (or their coordinator, `on_behalf_of` them) accepts a reaction: agreed. A
+    one-helper request then thanks the others."""
+    member = _acting(actor, on_behalf_of)
+    match = get_match(match_id, member)
+    if member.id != match.owner_id:
         raise NotAllowed(_("Only the person who posted the listing can accept."))
     with transaction():
         match = _locked(match.id)
         if match.status != "proposed":
             raise Conflict(_("This reaction cannot be accepted now."))
         _agree(match)
+        if on_behalf_of is not None:
+            match.accepted_proxy_by_id = actor.id
+            record_proxy(
+                actor, member, _("accepted a reaction to “%(title)s”", title=match.listing.title)
+            )
     return match
 
 
@@ -266,6 +333,8 @@ def _agree(match: Match) -> None:
     ).all()
     if any(status != "active" for status in people):
         raise Conflict(_("This neighbour cannot take part right now."))
+    helper_id, helped_id = _helper_and_helped(match)
+    _refuse_untrusted(listing, db.session.get_one(Member, helper_id), helped_id)
     taken = _taken(listing.id)
     if listing.kind == "request" and taken >= listing.helpers_needed:
         raise Conflict(_("This request already has its helper."))
@@ -415,9 +484,18 @@ def _may_confirm(match: Match, actor: Member) -> Member | None:
     return other
 
 
-def confirm(match_id: object, *, actor: Member, now: datetime | None = None) -> Confirmation:
-    """The other party (or their coordinator) confirms: done, and the time is booked once."""
-    match = get_match(match_id, actor)
+def confirm(
+    match_id: object,
+    *,
+    actor: Member,
+    now: datetime | None = None,
+    on_behalf_of: Member | None = None,
+) -> Confirmation:
+    """The other party (or their coordinator) confirms: done, and the time is booked once.
+    A coordinator names the resident they keep with `on_behalf_of`; any coordinator of the
+    neighbourhood may also confirm for the waiting party without naming them."""
+    member = _acting(actor, on_behalf_of)
+    match = get_match(match_id, member)
     now = now or utcnow()
     with transaction():
         match = _locked(match.id)
@@ -425,11 +503,21 @@ def confirm(match_id: object, *, actor: Member, now: datetime | None = None) -> 
             return Confirmation(match, booked=True)  # a second confirm changes nothing
         if match.status != "awaiting_confirmation":
             raise Conflict(_("This match is not waiting for a confirmation."))
-        on_behalf_of = _may_confirm(match, actor)
+        for_whom = _may_confirm(match, member) or (on_behalf_of if member is not actor else None)
         try:
-            _book(match, actor=actor, on_behalf_of=on_behalf_of, now=now)
+            _book(match, actor=actor, on_behalf_of=for_whom, now=now)
         except LimitExceeded as refused:
             return Confirmation(match, booked=False, limit_message=refused.message)
+        if for_whom is not None:
+            record_proxy(
+                actor,
+                for_whom,
+                _(
+                    "confirmed %(time)s for “%(title)s”",
+                    time=format_minutes(match.minutes),
+                    title=match.listing.title,
+                ),
+            )
     return Confirmation(match, booked=True)
 
 
@@ -591,8 +679,11 @@ def resolve_dispute(
 # Messages and thanks ----------------------------------------------------------------------
 
 
-def post_message(match_id: object, *, actor: Member, body: object) -> Message:
-    """A message in the private thread, once both have agreed."""
+def post_message(
+    match_id: object, *, actor: Member, body: object, on_behalf_of: Member | None = None
+) -> Message:
+    """A message in the private thread, once both have agreed (a coordinator may write
+    `on_behalf_of` a resident they keep: stored and shown as such)."""
     text = clean_text(
         body,
         field="body",
@@ -600,8 +691,9 @@ def post_message(match_id: object, *, actor: Member, body: object) -> Message:
         max_length=MESSAGE_MAX,
         empty_message=_("Write your message."),
     )
-    match = get_match(match_id, actor)
-    _party(match, actor, _("Only the two people in this match can write here."))
+    member = _acting(actor, on_behalf_of)
+    match = get_match(match_id, member)
+    _party(match, member, _("Only the two people in this match can write here."))
     if match.status not in CONTACT_STATUSES:
         raise Conflict(_("You can write to each other once you have agreed."))
     if blocked_between(match.owner_id, match.responder_id):
@@ -609,10 +701,19 @@ def post_message(match_id: object, *, actor: Member, body: object) -> Message:
             _("You cannot write to each other any more. Your coordinator can help if needed.")
         )
     with transaction():
-        message = Message(match_id=match.id, author_id=actor.id, body=text)
+        message = Message(
+            match_id=match.id,
+            author_id=member.id,
+            body=text,
+            proxy_by_id=actor.id if on_behalf_of is not None else None,
+        )
         db.session.add(message)
         db.session.flush()
-        _tell(other_party(match, actor.id), "matches.message", match, by=actor.display_name)
+        _tell(other_party(match, member.id), "matches.message", match, by=member.display_name)
+        if on_behalf_of is not None:
+            record_proxy(
+                actor, member, _("wrote a message about “%(title)s”", title=match.listing.title)
+            )
     return message
 
 
@@ -713,19 +814,32 @@ def thanks_of(match: Match) -> list[ThanksNote]:
 
 @dataclass(frozen=True)
 class Contact:
-    """The other party, as shown once agreed: first name, how to reach them, where."""
+    """The other party, as shown once agreed: first name, how to reach them, where. For a
+    vulnerable resident it is their coordinator instead (`via_coordinator`)."""
 
     first_name: str
     email: str | None
     phone: str | None
     meeting_place: str | None
+    via_coordinator: bool = False
 
 
 def contact_for(match: Match, viewer: Member) -> Contact | None:
-    """Only the two parties, only once agreed (and while it lasts)."""
+    """Only the two parties, only once agreed (and while it lasts). Contact with a
+    vulnerable resident goes through their coordinator: the helper sees the coordinator's
+    name and phone, never the resident's details or address."""
     if not is_party(match, viewer.id) or match.status not in CONTACT_STATUSES:
         return None
     other = db.session.get_one(Member, other_party(match, viewer.id))
+    if is_vulnerable(other.id):
+        person = contact_person_for(other.id)
+        return Contact(
+            first_name=(person.display_name if person else "").split(" ")[0],
+            email=person.email if person else None,
+            phone=person.phone if person else None,
+            meeting_place=None,
+            via_coordinator=True,
+        )
     payer_id, _payee = payer_and_payee(match)
     helped = db.session.get_one(Member, payer_id)
     place = None
@@ -768,9 +882,8 @@ def needs_coordinator(member_id: int) -> bool:
 
     That is a member without an e-mail address (residents a coordinator keeps for, proxy
     residents, are created without one, and nobody could have mailed them "please
-    confirm"), and a suspended member: they cannot log in, so their agreed matches are
-    the coordinator's to finish. The "vulnerable" (kwetsbaar) mark belongs here too, in
-    this same function, so that every caller follows it.
+    confirm"), a suspended member (they cannot log in, so their agreed matches are the
+    coordinator's to finish) and a resident a coordinator marked vulnerable (kwetsbaar).
     """
     return bool(
         db.session.scalar(select(helped_through_coordinator()).where(Member.id == member_id))
@@ -781,7 +894,12 @@ def helped_through_coordinator() -> Any:
     """`needs_coordinator` as a SQL condition on `Member`, for queries over many members
     (the retention rules never erase such a member for being inactive). Change both
     together: `needs_coordinator` reads this one."""
-    return or_(Member.email.is_(None), Member.email == "", Member.status == "suspended")
+    return or_(
+        Member.email.is_(None),
+        Member.email == "",
+        Member.status == "suspended",
+        Member.id.in_(vulnerable_ids()),
+    )
 
 
 def tick(now: datetime | None = None) -> dict[str, int]:

@@ -11,6 +11,7 @@ from buurthulp.auth.guards import current_member, login_required, requires
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
+from buurthulp.backoffice.guards import asks_reason
 from buurthulp.errors import Conflict
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import arg_id
@@ -106,8 +107,17 @@ def _page(match_id: int, **forms: Any) -> dict[str, Any]:
     }
 
 
+def _staff_view_of(actor: Member, match_id: object, **_kw: Any) -> list[int]:
+    """The reason guard's question: staff (not a party) opening a match see both people."""
+    match = services.get_match(match_id, actor)
+    if services.is_party(match, actor.id):
+        return []
+    return [match.owner_id, match.responder_id]
+
+
 @bp.route("/<int:match_id>")
 @login_required
+@asks_reason(_staff_view_of)
 def show(match_id: int) -> Any:
     return render_template("matches/show.html", **_page(match_id))
 
@@ -155,6 +165,7 @@ def say_no(match_id: int) -> Any:
 
 @bp.route("/<int:match_id>/bevestigen", methods=["POST"])
 @login_required
+@asks_reason(_staff_view_of)
 def confirm(match_id: int) -> Any:
     try:
         outcome = services.confirm(match_id, actor=_me())
@@ -249,6 +260,7 @@ def thank(match_id: int) -> Any:
 
 @bp.route("/<int:match_id>/beslissen", methods=["POST"])
 @requires(Permission.MATCHES_DISPUTE_RESOLVE)
+@asks_reason(_staff_view_of)
 def resolve(match_id: int) -> Any:
     form = ResolveForm()
     return _form_step(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import scope_of
@@ -84,10 +84,55 @@ def reasons_of(match: Match) -> tuple[Reason, ...]:
 def waiting_for(actor: Member) -> list[Waiting]:
     """The matches of the actor's neighbourhoods that wait for a coordinator, the longest
     waiting first. Both parties of each get a row in the access log: their names are shown.
+    """
+    items = waiting_in(scope_of(actor, Permission.MATCHES_VIEW_ALL))
+    record_staff_view(
+        viewer=actor,
+        subject_ids=[i for item in items for i in (item.match.owner_id, item.match.responder_id)],
+        what="match-queue",
+    )
+    return items
+
+
+@dataclass(frozen=True)
+class Named:
+    """A match that waits, with its parties' names (read in the same query)."""
+
+    waiting: Waiting
+    owner_name: str
+    responder_name: str
+
+
+def waiting_named(scope: set[int] | None, *, limit: int = LIST_MAX) -> list[Named]:
+    """What waits in these neighbourhoods with the parties' names, in one query (the
+    back office's work queue); the caller logs what it shows."""
+    if scope is not None and not scope:
+        return []
+    owner, responder = aliased(Member), aliased(Member)
+    query = (
+        select(Match, owner.display_name, responder.display_name)
+        .join(Listing, Listing.id == Match.listing_id)
+        .join(owner, owner.id == Match.owner_id)
+        .join(responder, responder.id == Match.responder_id)
+        .where(_WAITS)
+        .options(contains_eager(Match.listing))
+        .order_by(Match.id)
+        .limit(limit)
+    )
+    if scope is not None:
+        query = query.where(Listing.neighbourhood_id.in_(scope))
+    return [
+        Named(Waiting(match, reasons_of(match)), owner_name, responder_name)
+        for match, owner_name, responder_name in db.session.execute(query)
+    ]
+
+
+def waiting_in(scope: set[int] | None) -> list[Waiting]:
+    """What waits in these neighbourhoods (None: everywhere), the longest waiting first;
+    the caller logs what it shows (the back office's work queue reads this too).
 
     Three queries however long the list: the matches with their listings, then the parties.
     """
-    scope = scope_of(actor, Permission.MATCHES_VIEW_ALL)
     if scope is not None and not scope:
         return []
     query = (
@@ -106,9 +151,4 @@ def waiting_for(actor: Member) -> list[Waiting]:
         query = query.where(Listing.neighbourhood_id.in_(scope))
     items = [Waiting(match, reasons_of(match)) for match in db.session.scalars(query)]
     items.sort(key=lambda item: (item.since, item.match.id))
-    record_staff_view(
-        viewer=actor,
-        subject_ids=[i for item in items for i in (item.match.owner_id, item.match.responder_id)],
-        what="match-queue",
-    )
     return items

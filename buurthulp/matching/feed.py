@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from buurthulp.auth.models import Member, staff_role_expr
+from buurthulp.backoffice.rules import vulnerable_ids
 from buurthulp.extensions import db
 from buurthulp.geo import Point, band_label
 from buurthulp.i18n import gettext as _
@@ -163,6 +164,10 @@ def _nearby_rows(
         query = query.where(Listing.category_id.in_(category_ids))
     if hidden:
         query = query.where(Listing.owner_id.not_in(hidden))
+    if member.trust_level != "vog":  # a vulnerable resident's requests: VOG-checked only
+        query = query.where(
+            or_(Listing.kind != "request", Listing.owner_id.not_in(vulnerable_ids()))
+        )
     if words:
         query = query.where(search.matching(db.session.get_bind().dialect.name, words))
     # Plain rows on the session's connection: no ORM row handling for hundreds of rows.

@@ -27,6 +27,7 @@ from sqlalchemy import func, or_, select
 from buurthulp.auth.models import Member, MemberTag, RoleAssignment, staff_role_expr
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission, Role
+from buurthulp.backoffice.rules import TRUST_ORDER, is_vulnerable, which_vulnerable
 from buurthulp.db import id_in
 from buurthulp.errors import NotAllowed
 from buurthulp.extensions import db
@@ -37,7 +38,7 @@ from buurthulp.listings.models import Category, CategoryRule, Listing, ListingTa
 from buurthulp.listings.services import get_listing, in_feed, trust_needed
 from buurthulp.listings.taxonomy import DUTCH_NAMES
 from buurthulp.matches.models import OPEN_STATUSES, Match
-from buurthulp.matches.services import TRUST_ORDER, invitations_since, open_match_counts
+from buurthulp.matches.services import invitations_since, open_match_counts
 from buurthulp.matching.nearby import MAX_BAND, banded, by_band, complete_bands, near, steps
 from buurthulp.models_base import utcnow
 from buurthulp.safety.checks import blocked_ids
@@ -144,6 +145,8 @@ def _helpers_for_request(listing: Listing, limit: int, *, now: datetime) -> list
         )
     )
     needed = TRUST_ORDER.get(trust_needed(listing) or "new", 0)
+    if is_vulnerable(listing.owner_id):  # a vulnerable resident: VOG-checked helpers only
+        needed = TRUST_ORDER["vog"]
     trusted = tuple(level for level, rank in TRUST_ORDER.items() if rank >= needed)
     chosen: list[tuple[int, Any]] = []
     for radius in steps(STEPS_M[-1], STEPS_M):
@@ -354,8 +357,14 @@ def _requests_for_offer(offer: Listing, limit: int) -> list[Suggestion]:
     }
     found = banded(db.session.execute(query), centre, radius)
     request_tags = _listing_tags([row.id for _band, row in found])
+    # A vulnerable resident's requests are for VOG-checked helpers only.
+    fragile = (
+        which_vulnerable({r.owner_id for _b, r in found}) if owner.trust_level != "vog" else set()
+    )
     scored: list[tuple[tuple[int, int, int], int, Any]] = []
     for band, request in found:
+        if request.owner_id in fragile:
+            continue
         needed = rules.get((request.neighbourhood_id, request.category_id))
         if needed and TRUST_ORDER.get(owner.trust_level, 0) < TRUST_ORDER[needed]:
             continue

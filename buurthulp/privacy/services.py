@@ -7,7 +7,9 @@ at my data". A member looking at their own data is not logged: the log answers "
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -45,7 +47,73 @@ WHAT = {
     "moderation": _l("Your listing, to check it"),
     "moderation-list": _l("You in the list of listings to check"),
     "suspension": _l("Your account, to suspend it or lift a suspension"),
+    "work-queue": _l("You in the coordinator's work queue"),
+    "resident-page": _l("Your trust level and what the coordinator keeps for you"),
+    "trust": _l("Your trust level, to change it"),
+    "vulnerable": _l("Your details, to mark you as someone who needs extra care"),
+    "proxy-page": _l("Your listings and matches, to act on your behalf"),
+    "proxy-summary": _l("Your printed summary of requests, matches and balance"),
+    "welcome-letter": _l("Your printed welcome letter"),
+    "proxy-feed": _l("Your listing, read by a coordinator looking for help for a neighbour"),
 }
+
+#: Why staff opened a resident's data, as the resident reads it ("other" comes with a few
+#: words of the viewer's own, stored as "other: ..."). Lists never ask: "overview".
+REASONS = {
+    "request": _l("handling a request for help"),
+    "report": _l("a concern report"),
+    "resident-asked": _l("the resident asked for it"),
+    "finance": _l("financial administration"),
+    "other": _l("other"),
+    "overview": _l("overview"),
+}
+OVERVIEW = "overview"
+#: Pages that list many members: logged with the reason "overview", never asked.
+LIST_VIEWS = frozenset(
+    {
+        "member-list",
+        "grant",
+        "pool-history",
+        "staff-list",
+        "mail-status",
+        "audit-log",
+        "match-queue",
+        "work-queue",
+        "proxy-feed",
+    }
+)
+
+_PAGE_REASONS: ContextVar[dict[int, str] | None] = ContextVar("page_reasons", default=None)
+
+
+@contextmanager
+def page_reasons(reasons: dict[int, str]) -> Iterator[None]:
+    """While a page for one resident is made: the reasons its viewer gave today, by
+    resident. Every access-log row the page writes carries them; a row about someone else
+    on the same page (the other side of a transfer) carries the page's reason."""
+    token = _PAGE_REASONS.set(dict(reasons))
+    try:
+        yield
+    finally:
+        _PAGE_REASONS.reset(token)
+
+
+def _reason_for(subject_id: int, what: str, given: str) -> str:
+    if given:
+        return given
+    page = _PAGE_REASONS.get()
+    if page:
+        return page.get(subject_id) or next(iter(page.values()))
+    return OVERVIEW if what in LIST_VIEWS else ""
+
+
+def reason_label(stored: str) -> str:
+    """A stored reason as the resident reads it: "verzoek van bewoner", "anders: ..."."""
+    key, _sep, words = stored.partition(": ")
+    label = REASONS.get(key)
+    if label is None:
+        return stored
+    return f"{label}: {words}" if words else str(label)
 
 
 def record_staff_view(
@@ -69,7 +137,7 @@ def record_staff_view(
                     "viewer_id": viewer.id,
                     "subject_id": i,
                     "what": what,
-                    "reason": reason[:200],
+                    "reason": _reason_for(i, what, reason)[:200],
                     "at": now,
                 }
                 for i in ids
@@ -99,7 +167,7 @@ def access_log_for(member: Member, *, limit: int = 200) -> list[AccessRow]:
             at=entry.at,
             viewer=name or "—",
             what=str(WHAT.get(entry.what, entry.what)),
-            reason=entry.reason,
+            reason=reason_label(entry.reason),
         )
         for entry, name in rows
     ]

@@ -66,7 +66,8 @@ OTHER_COORD = {
 
 
 @pytest.mark.parametrize("url", STAFF_URLS)
-def test_staff_pages_access_matrix(app, town: Town, url: str) -> None:
+def test_staff_pages_access_matrix(app, make, town: Town, url: str) -> None:
+    make.reason(town.coord, town.bob)  # today's "why do you open this?" is answered
     transfer = services.thank(
         payer=town.alice, to_member_id=town.bob.id, minutes=5, description="x", actor=town.alice
     ).transfer
@@ -209,14 +210,20 @@ def test_opening_a_members_statement_is_logged(app, town: Town) -> None:
             )
         )
 
+    client = as_member(app, town.coord)
+    url = f"/tijdbank/beheer/leden/{town.bob.id}"
+    question = client.get(url)  # first: why do you open this? (nothing seen yet)
+    assert question.status_code == 200 and 'action="/beheer/waarom"' in question.text
     assert logged() == 0
-    assert (
-        as_member(app, town.coord).get(f"/tijdbank/beheer/leden/{town.bob.id}").status_code == 200
-    )
+    answer = {"reason": "finance", "subjects": str(town.bob.id), "next": url}
+    assert client.post("/beheer/waarom", data=answer).headers["Location"].endswith(url)
+    assert client.get(url).status_code == 200
     assert logged() == 1
+    assert db.session.scalar(select(AccessLogEntry.reason)) == "finance"
 
 
-def test_coordinator_forms_book_and_refuse(app, town: Town) -> None:
+def test_coordinator_forms_book_and_refuse(app, make, town: Town) -> None:
+    make.reason(town.coord, town.alice)
     client = as_member(app, town.coord)
     base = f"/tijdbank/beheer/leden/{town.alice.id}"
     response = client.post(

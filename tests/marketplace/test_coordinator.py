@@ -344,6 +344,7 @@ def test_a_coordinator_settles_a_dispute_from_the_match_page(
 ) -> None:
     match = _disputed(street, make)
     login(street.coord)
+    make.reason(street.coord, street.anna, street.bert)  # "why do you open this?"
     page = client.get(f"/matches/{match.id}").get_data(as_text=True)
     assert f"/matches/{match.id}/beslissen" in page and "Het was maar een half uur" in page
     assert (
@@ -377,6 +378,7 @@ def test_the_match_page_links_a_prefilled_grant_and_comes_back_to_confirm(
     match = _awaiting(street, make)
     matches.ask_pool(match.id, actor=street.anna)
     login(street.coord)
+    make.reason(street.coord, street.anna, street.bert)  # "why do you open this?"
     page = client.get(f"/matches/{match.id}").get_data(as_text=True)
     start = page.index(f"/tijdbank/beheer/pot/{street.hood.id}/toekennen?")
     grant_url = unescape(page[start : page.index('"', start)])

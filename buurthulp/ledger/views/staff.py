@@ -12,6 +12,7 @@ from buurthulp.auth.guards import current_member, requires, safe_next
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
+from buurthulp.backoffice.guards import asks_reason
 from buurthulp.i18n import gettext as _
 from buurthulp.i18n import ngettext
 from buurthulp.inputs import arg_id, arg_int
@@ -28,6 +29,14 @@ def _me() -> Member:
     member = current_member()
     assert member is not None  # the guard saw to it
     return member
+
+
+def _one(permission: Permission) -> Any:
+    """The reason guard's question for a page about one member, authorised first (the
+    page's own 404 or 403): why do you open this member's data today?"""
+    return lambda actor, member_id, **_kw: [
+        services.staff_member_or_404(member_id, actor, permission).id
+    ]
 
 
 def _can(actor: Member, neighbourhood_id: int | None) -> dict[str, bool]:
@@ -67,6 +76,7 @@ def staff_members(neighbourhood_id: int) -> Any:
 
 @bp.route("/beheer/leden/<int:member_id>")
 @requires(Permission.LEDGER_STATEMENT_VIEW)
+@asks_reason(_one(Permission.LEDGER_STATEMENT_VIEW))
 def member_statement(member_id: int) -> Any:
     actor = _me()
     member, account = services.open_member_statement(member_id, actor=actor)
@@ -83,6 +93,7 @@ def member_statement(member_id: int) -> Any:
 
 @bp.route("/beheer/leden/<int:member_id>/overzicht.csv")
 @requires(Permission.LEDGER_STATEMENT_VIEW)
+@asks_reason(_one(Permission.LEDGER_STATEMENT_VIEW))
 def member_statement_download(member_id: int) -> Any:
     actor = _me()
     member, account = services.open_member_statement(member_id, actor=actor)
@@ -104,18 +115,21 @@ def _proxy_page(member_id: int, kind: str, what: str) -> Any:
 
 @bp.route("/beheer/leden/<int:member_id>/bedanken", methods=["GET", "POST"])
 @requires(Permission.LEDGER_PROXY_ACT)
+@asks_reason(_one(Permission.LEDGER_PROXY_ACT))
 def proxy_thank(member_id: int) -> Any:
     return _proxy_page(member_id, "thanks", "proxy-thanks")
 
 
 @bp.route("/beheer/leden/<int:member_id>/pot-geven", methods=["GET", "POST"])
 @requires(Permission.LEDGER_PROXY_ACT)
+@asks_reason(_one(Permission.LEDGER_PROXY_ACT))
 def proxy_donate(member_id: int) -> Any:
     return _proxy_page(member_id, "donation", "proxy-donation")
 
 
 @bp.route("/beheer/leden/<int:member_id>/limieten", methods=["GET", "POST"])
 @requires(Permission.LEDGER_LIMIT_CHANGE)
+@asks_reason(_one(Permission.LEDGER_LIMIT_CHANGE))
 def change_limits(member_id: int) -> Any:
     actor = _me()
     member = services.open_member_for_staff(
@@ -144,6 +158,7 @@ def change_limits(member_id: int) -> Any:
 
 @bp.route("/beheer/leden/<int:member_id>/afrekenen", methods=["GET", "POST"])
 @requires(Permission.LEDGER_ACCOUNT_SETTLE)
+@asks_reason(_one(Permission.LEDGER_ACCOUNT_SETTLE))
 def settle(member_id: int) -> Any:
     actor = _me()
     member = services.open_member_for_staff(

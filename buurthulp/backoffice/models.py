@@ -1,0 +1,130 @@
+"""The back office's tables: trust history, the vulnerable mark, proxy residents, notes of
+handled queue items, and the reasons staff gave before opening a resident's data.
+
+`Member.trust_level` stays the current level (matching reads it); `TrustRecord` keeps how
+each level was reached: by whom, when, and for a VOG its date of issue. The document itself
+is never stored.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from buurthulp.extensions import db
+from buurthulp.models_base import UTCDateTime, utcnow
+
+TRUST_LEVELS = ("new", "verified", "vog")
+# How a level was reached: met in person or an ID seen (verified), a VOG seen (vog), lowered
+# by a coordinator, or lapsed by the clock (a VOG older than three years).
+TRUST_HOWS = ("in-person", "id-seen", "vog", "lowered", "lapsed")
+CONSENT_HOWS = ("paper", "phone", "in-person")
+ACCESS_REASONS = ("request", "report", "resident-asked", "finance", "other")
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return ", ".join(f"'{v}'" for v in values)
+
+
+class TrustRecord(db.Model):
+    """One step on a member's trust ladder (up or down), in the order it happened."""
+
+    __tablename__ = "backoffice_trust_record"
+    __table_args__ = (
+        CheckConstraint(f"level IN ({_in(TRUST_LEVELS)})", name="level_known"),
+        CheckConstraint(f"how IN ({_in(TRUST_HOWS)})", name="how_known"),
+        # A VOG step carries its date of issue; no other step does.
+        CheckConstraint("(how = 'vog') = (vog_issued_on IS NOT NULL)", name="vog_has_date"),
+        CheckConstraint("(how = 'vog') = (level = 'vog')", name="vog_is_vog"),
+        Index("ix_backoffice_trust_record_member", "member_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("auth_member.id", ondelete="CASCADE"))
+    level: Mapped[str] = mapped_column(String(8))
+    how: Mapped[str] = mapped_column(String(12))
+    vog_issued_on: Mapped[date | None] = mapped_column(Date)
+    # NULL: the clock (a lapsed VOG).
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("auth_member.id", ondelete="SET NULL")
+    )
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    # The "renew your VOG" reminder went out (once per VOG).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Vulnerability(db.Model):
+    """A resident a coordinator marked vulnerable (kwetsbaar): only VOG-checked helpers see
+    their requests, contact goes through the coordinator, and nothing is confirmed for them
+    by the clock. The note is for professionals only."""
+
+    __tablename__ = "backoffice_vulnerable"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("auth_member.id", ondelete="CASCADE"), primary_key=True
+    )
+    reason: Mapped[str] = mapped_column(String(200))
+    note: Mapped[str] = mapped_column(Text, default="")
+    marked_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("auth_member.id", ondelete="SET NULL")
+    )
+    marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProxyResident(db.Model):
+    """A resident without e-mail or computer, whose account a coordinator keeps: they post,
+    react, accept, confirm and write on the resident's behalf."""
+
+    __tablename__ = "backoffice_proxy_resident"
+    __table_args__ = (CheckConstraint(f"consent_how IN ({_in(CONSENT_HOWS)})", name="how_known"),)
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("auth_member.id", ondelete="CASCADE"), primary_key=True
+    )
+    consent_how: Mapped[str] = mapped_column(String(12))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("auth_member.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HandledItem(db.Model):
+    """A queue item without a "done" state of its own (a request nobody reacted to, a quiet
+    vulnerable resident) left the queue: who handled it, when, and what they did."""
+
+    __tablename__ = "backoffice_handled"
+    __table_args__ = (Index("ix_backoffice_handled_item", "kind", "item_id", "handled_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    item_id: Mapped[int]
+    neighbourhood_id: Mapped[int | None] = mapped_column(
+        ForeignKey("neighbourhoods_neighbourhood.id", ondelete="SET NULL")
+    )
+    handled_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("auth_member.id", ondelete="SET NULL")
+    )
+    handled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(String(500))
+
+
+class AccessReason(db.Model):
+    """Why a member of staff opens one resident's personal data today: asked once per
+    resident per day, carried by every access-log row of that day's views."""
+
+    __tablename__ = "backoffice_access_reason"
+    __table_args__ = (
+        UniqueConstraint("viewer_id", "subject_id", "day", name="uq_backoffice_access_reason"),
+        CheckConstraint(f"reason IN ({_in(ACCESS_REASONS)})", name="reason_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    viewer_id: Mapped[int] = mapped_column(ForeignKey("auth_member.id", ondelete="CASCADE"))
+    subject_id: Mapped[int] = mapped_column(ForeignKey("auth_member.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(20))
+    explanation: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

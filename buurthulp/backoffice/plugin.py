@@ -1,0 +1,97 @@
+"""How the back office plugs into the app: its blueprint, notification kinds, the cards on a
+coordinator's home page, and the "on behalf of" words pages show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, url_for
+from markupsafe import Markup, escape
+
+from buurthulp.auth.permissions import may
+from buurthulp.auth.roles import Permission
+from buurthulp.i18n import gettext as _
+from buurthulp.i18n import lazy_gettext as _l
+
+KINDS = {
+    # kind: (topic, sentence)
+    "backoffice.verified": (
+        "account",
+        _l("%(by)s verified your account: you met, or they saw your ID. Thank you!"),
+    ),
+    "backoffice.vog_checked": (
+        "account",
+        _l(
+            "%(by)s recorded your certificate of conduct (VOG). It is valid until %(day)s. "
+            "You can now help with everything."
+        ),
+    ),
+    "backoffice.vog_expiring": (
+        "reminders",
+        _l(
+            "Your certificate of conduct (VOG) needs renewing before %(day)s. Your "
+            "coordinator can tell you how."
+        ),
+    ),
+    "backoffice.vog_expiring_staff": (
+        "reminders",
+        _l("The certificate of conduct (VOG) of %(name)s needs renewing before %(day)s."),
+    ),
+    "backoffice.vog_lapsed": (
+        "account",
+        _l(
+            "Your certificate of conduct (VOG) is three years old. Until you have a new one, "
+            "you cannot help with tasks that need one."
+        ),
+    ),
+    "backoffice.vog_lapsed_staff": (
+        "reminders",
+        _l("The certificate of conduct (VOG) of %(name)s has lapsed (%(day)s)."),
+    ),
+}
+
+
+def on_behalf(name: str | None, by: str | None) -> Markup:
+    """ "namens Truus door Marieke": how anything a coordinator did for a resident shows."""
+    return escape(_("on behalf of %(name)s by %(by)s", name=name or "", by=by or ""))
+
+
+def _home_links(member: Any) -> list[dict[str, str]]:
+    links = []
+    if may(member, Permission.BACKOFFICE_QUEUE_VIEW):
+        links.append(
+            {
+                "url": url_for("backoffice.queue"),
+                "title": _("Work queue"),
+                "text": _("Everything that waits for you, most urgent first."),
+            }
+        )
+    if may(member, Permission.RESIDENTS_PROXY_ACT):
+        links.append(
+            {
+                "url": url_for("backoffice.proxy_list"),
+                "title": _("Residents who are not online"),
+                "text": _("Ask, react and confirm on their behalf; print their overview."),
+            }
+        )
+    return links
+
+
+def _demo_back_office(rng: Any) -> None:
+    from buurthulp.backoffice.demo import add_demo_back_office
+
+    add_demo_back_office(rng)
+
+
+def register(app: Flask) -> None:
+    from buurthulp.backoffice import sources  # noqa: F401  (the built-in queue sources)
+    from buurthulp.backoffice.views import bp
+    from buurthulp.notifications.services import register_kind
+
+    app.register_blueprint(bp)
+    for kind, (topic, sentence) in KINDS.items():
+        register_kind(kind, sentence, topic=topic)
+    app.jinja_env.globals["on_behalf"] = on_behalf
+    app.extensions.setdefault("buurthulp_demo_steps", []).append(_demo_back_office)
+    # The coordinator's work comes first on their home page.
+    app.extensions.setdefault("buurthulp_home_links", []).insert(0, _home_links)
