@@ -100,6 +100,7 @@ def create_member(
     neighbourhood: Neighbourhood | None = None,
     consent_version: str | None = None,
     recorded_by: Member | None = None,
+    consent_method: str = "online",
     locale: str = "nl",
     password_hash: str | None = None,
     require_home: bool = False,
@@ -150,6 +151,7 @@ def create_member(
                         purpose=PRIVACY_PURPOSE,
                         text_version=consent_version,
                         recorded_by_id=recorded_by.id if recorded_by else None,
+                        method=consent_method,
                     )
                 )
             db.session.flush()

@@ -84,7 +84,10 @@ def _demo_back_office(rng: Any) -> None:
 
 
 def register(app: Flask) -> None:
-    from buurthulp.backoffice import sources  # noqa: F401  (the built-in queue sources)
+    from buurthulp.backoffice import (  # noqa: F401  (the queue sources register themselves)
+        other_sources,
+        sources,
+    )
     from buurthulp.backoffice.views import bp
     from buurthulp.notifications.services import register_kind
 

@@ -241,6 +241,7 @@ def create_proxy_resident(
             house_number=home.house_number,
             consent_version=current_app.config["PRIVACY_STATEMENT_VERSION"],
             recorded_by=actor,
+            consent_method=how,
         )
         member.phone = number
         db.session.add(ProxyResident(member_id=member.id, consent_how=how, created_by_id=actor.id))

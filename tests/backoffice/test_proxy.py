@@ -41,7 +41,7 @@ def test_a_coordinator_makes_an_account_for_a_resident_who_is_not_online(street,
     assert kept.consent_how == "paper" and kept.created_by_id == street.coord.id
     consent = db.session.scalars(select(Consent).where(Consent.member_id == truus.id)).one()
     assert consent.recorded_by_id == street.coord.id
-    assert "on paper" in _proxy_notes()[0]
+    assert "op papier" in _proxy_notes()[0]
     assert matches.needs_coordinator(truus.id)  # the clock never confirms for her
 
 
@@ -222,3 +222,13 @@ def test_her_coordinator_answers_an_invitation_for_her_on_the_match_page(
     assert "said yes to “Sokken breien”" in _proxy_notes()[-1]
     login_en(street.other_coord)
     assert client.post(f"{page}/nee").status_code == 404
+
+
+def test_a_proxy_residents_consent_says_how_and_who_recorded_it(street, truus) -> None:
+    from sqlalchemy import select
+
+    from buurthulp.extensions import db
+    from buurthulp.privacy.models import Consent
+
+    [consent] = db.session.scalars(select(Consent).where(Consent.member_id == truus.id)).all()
+    assert (consent.method, consent.recorded_by_id) == ("paper", street.coord.id)

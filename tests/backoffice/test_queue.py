@@ -78,6 +78,9 @@ def test_every_kind_waits_in_the_coordinators_queue_with_why_and_where(street, m
         "no-reaction": 1,
         "stalled": 1,
         "quiet": 0,
+        "report": 0,
+        "check": 0,
+        "retention": 0,
     }
     by_kind = {item.kind: item for item in queue.items}
     assert by_kind["dispute"].url == f"/matches/{disputed.id}"
@@ -170,7 +173,7 @@ def test_another_feature_adds_a_source_by_registering_it(street, monkeypatch) ->
     def reports(scope: Any, now: Any) -> list[work.QueueItem]:
         return [
             work.QueueItem(
-                kind="report",
+                kind="outreach",
                 item_id=7,
                 title="Melding",
                 why="Een buur maakt zich zorgen",
@@ -181,10 +184,10 @@ def test_another_feature_adds_a_source_by_registering_it(street, monkeypatch) ->
             )
         ]
 
-    work.register_source("report", "Meldingen", reports)
+    work.register_source("outreach", "Meldingen", reports)
     queue = work.read_queue(street.coord)
-    assert queue.items[0].kind == "report"  # overdue: first
-    assert queue.counts["report"] == 1 and ("report", "Meldingen") in queue.kinds
+    assert queue.items[0].kind == "outreach"  # overdue: first
+    assert queue.counts["outreach"] == 1 and ("outreach", "Meldingen") in queue.kinds
 
 
 # Through the web ----------------------------------------------------------------------------
