@@ -145,15 +145,19 @@ def _template_globals() -> dict[str, Any]:
     }
 
 
+#: Every response's, unless a view sets its own (the standalone export page allows its
+#: own inline style by hash: privacy/views.py).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+)
+
+
 def _security_headers(response: Any) -> Any:
     from buurthulp.auth.sessions import SESSION_KEY
 
     headers = response.headers
-    headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
-    )
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")

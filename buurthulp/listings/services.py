@@ -337,7 +337,7 @@ def post_listing(
                     neighbourhood_id=owner.neighbourhood_id,
                     category_id=category.id,
                     # A new member's first listings may wait for a coordinator's check.
-                    status=checks.status_for_new_listing(owner),
+                    status=checks.status_for_new_listing(owner, writer=actor if proxy else None),
                     expires_at=_expiry(clean, now),
                     lat=owner.public_lat,
                     lon=owner.public_lon,

@@ -77,8 +77,14 @@ def _earlier_listings(owner_id: int, before_id: int | None = None) -> int:
     return int(db.session.scalar(query) or 0)
 
 
-def status_for_new_listing(owner: Member) -> str:
-    """ "pending" (a coordinator checks it before neighbours see it) or "open"."""
+def status_for_new_listing(owner: Member, *, writer: Member | None = None) -> str:
+    """ "pending" (a coordinator checks it before neighbours see it) or "open". `writer`
+    is the coordinator who posts it on the owner's behalf, if one does."""
+    # A coordinator of the neighbourhood wrote it: the one who would check it wrote it.
+    if writer is not None and may(
+        writer, Permission.SAFETY_LISTINGS_MODERATE, owner.neighbourhood_id
+    ):
+        return "open"
     if _premoderated(owner) and _earlier_listings(owner.id) < PREMODERATED_LISTINGS:
         return "pending"
     return "open"

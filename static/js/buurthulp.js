@@ -6,7 +6,8 @@
     var summary = document.querySelector("[data-autofocus]");
     if (summary) { summary.focus(); }
     // Stop a double click from sending a form twice; the server refuses doubles anyway.
-    document.querySelectorAll("form").forEach(function (form) {
+    // Not where the answer may be a download: the page stays, and so must its buttons.
+    document.querySelectorAll("form:not([data-download])").forEach(function (form) {
       form.addEventListener("submit", function () {
         var button = form.querySelector("button[type=submit]");
         if (button) { window.setTimeout(function () { button.disabled = true; }, 0); }

@@ -117,3 +117,29 @@ def test_a_resident_cannot_export_someone_else(street, login) -> None:
     client = login(street.bert)
     response = client.post(f"/privacy/leden/{street.anna.id}/export", data={"format": "json"})
     assert response.status_code == 403
+
+
+def test_the_page_to_print_stacks_its_tables_on_a_phone_with_its_own_allowed_style(
+    street, login
+) -> None:
+    """The page stands alone (no stylesheet to fetch, also when saved), yet its tables must
+    not scroll sideways on a phone: it carries a few rules inline, and its CSP allows
+    exactly those by hash (any other inline style stays refused). The browser journey
+    (tests/browser/test_safeguards.py) checks the reflow itself at 320 px."""
+    import base64
+    import hashlib
+    import re
+
+    member = login(street.anna).get("/account/mijn-gegevens/gegevens.html")
+    staff = login(street.coord).post(
+        f"/privacy/leden/{street.anna.id}/export", data={"format": "html"}
+    )
+    for response in (member, staff):
+        html = response.get_data(as_text=True)
+        [css] = re.findall(r"<style>(.*?)</style>", html, re.DOTALL)
+        assert "display:block" in css and "&#" not in css  # the rules, not escaped
+        digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+        policy = response.headers["Content-Security-Policy"]
+        assert f"style-src 'self' 'sha256-{digest}';" in policy
+        assert "unsafe-inline" not in policy and "script-src 'self'" in policy
+        assert 'rel="icon" href="data:,"' in html  # no request for /favicon.ico either

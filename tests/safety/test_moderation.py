@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from buurthulp.accounts.services import update_profile
 from buurthulp.audit.models import AuditEntry
+from buurthulp.backoffice import residents
 from buurthulp.db import transaction
 from buurthulp.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from buurthulp.extensions import db
@@ -72,6 +73,29 @@ def test_trusted_members_staff_and_other_neighbourhoods_are_not_checked(checked,
     assert make.listing(nadia, title="Vraag").status == "open"
     assert make.listing(petra, title="Koffie?").status == "open"
     assert make.listing(street.anna, title="Tuin").status == "open"
+
+
+def test_a_request_a_coordinator_writes_for_a_resident_who_is_not_online_does_not_wait(
+    checked, make
+):
+    """Her coordinator is the one who would check it: it goes online at once, as the page
+    says ("the request is online"), and her neighbour can react to it straight away."""
+    _hood, _nadia, otto, petra = checked
+    truus = residents.create_proxy_resident(
+        actor=petra,
+        display_name="Truus",
+        postcode=f"{DUKENBURG[0]}AB",
+        house_number="7",
+        phone="06 12345678",
+        consent_how="paper",
+    )
+    assert truus.trust_level == "new"
+    data = listings.ListingInput(kind="request", title="Boodschappen", category="boodschappen")
+    listing = listings.post_listing(data, actor=petra, owner=truus)
+    assert listing.status == "open"
+    assert "safety.listing_waits" not in kinds_of(petra)
+    assert listing.id in _feed_ids(otto)
+    matches.react(listing.id, actor=otto, message="Ik help graag")
 
 
 def test_placing_a_waiting_listing_puts_it_online_and_tells_the_owner(checked, make):
