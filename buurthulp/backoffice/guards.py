@@ -29,8 +29,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 Subjects = Callable[..., Iterable[int]]
 
 
-def asks_reason(subjects: Subjects) -> Callable[[F], F]:
-    """Ask why, once per resident per day, before the page shows their data."""
+def asks_reason(subjects: Subjects, *, back: Callable[..., str] | None = None) -> Callable[[F], F]:
+    """Ask why, once per resident per day, before the page shows their data. `back` gives
+    the page to return to after answering, for a POST-only action (it has no page of its
+    own to come back to)."""
 
     def decorate(view: F) -> F:
         @wraps(view)
@@ -42,7 +44,7 @@ def asks_reason(subjects: Subjects) -> Callable[[F], F]:
                 return view(*args, **kwargs)
             given = reasons.reasons_today(actor, ids)
             if set(ids) - set(given):
-                return ask(ids)
+                return ask(ids, next_url=back(**kwargs) if back else None)
             with page_reasons(given):
                 return view(*args, **kwargs)
 
@@ -51,7 +53,9 @@ def asks_reason(subjects: Subjects) -> Callable[[F], F]:
     return decorate
 
 
-def ask(subject_ids: list[int], form: Any = None, status: int = 200) -> Any:
+def ask(
+    subject_ids: list[int], form: Any = None, status: int = 200, next_url: str | None = None
+) -> Any:
     """The short form: why do you open this? It comes back here afterwards. It names
     nobody: nothing of the residents is shown before the reason is given."""
     from buurthulp.backoffice.forms import ReasonForm
@@ -59,5 +63,5 @@ def ask(subject_ids: list[int], form: Any = None, status: int = 200) -> Any:
     if form is None:
         form = ReasonForm(formdata=None)
         form.subjects.data = ",".join(str(i) for i in subject_ids)
-        form.next.data = request.full_path.rstrip("?")
+        form.next.data = next_url or request.full_path.rstrip("?")
     return render_template("backoffice/reason.html", form=form, count=len(subject_ids)), status

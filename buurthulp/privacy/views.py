@@ -16,6 +16,7 @@ from buurthulp.auth import sessions
 from buurthulp.auth.guards import current_member, login_required, requires
 from buurthulp.auth.models import Member
 from buurthulp.auth.roles import Permission
+from buurthulp.backoffice.guards import asks_reason
 from buurthulp.errors import Conflict, InvalidInput
 from buurthulp.i18n import gettext as _
 from buurthulp.ledger.services import balance_minutes
@@ -158,8 +159,14 @@ def erase_mine() -> Any:
 # For a resident, by their coordinator -----------------------------------------------------------
 
 
+def _resident_here(actor: Member, member_id: int, **_kw: Any) -> list[int]:
+    """The reason guard's question: the resident, authorised first (404 when not theirs)."""
+    return [member_for_staff(member_id, actor).id]
+
+
 @bp.route("/privacy/leden/<int:member_id>", methods=["GET", "POST"])
 @requires(Permission.PRIVACY_RIGHTS_HANDLE)
+@asks_reason(_resident_here)
 def staff_member(member_id: int) -> Any:
     """A resident's consents and privacy requests: record a consent, export, erase."""
     actor = _me()
@@ -180,6 +187,9 @@ def staff_member(member_id: int) -> Any:
 
 @bp.route("/privacy/leden/<int:member_id>/export", methods=["POST"])
 @requires(Permission.PRIVACY_RIGHTS_HANDLE)
+@asks_reason(
+    _resident_here, back=lambda member_id: url_for("privacy.staff_member", member_id=member_id)
+)
 def staff_export(member_id: int) -> Any:
     """The export for a resident who asked: JSON to hand over, or the page to print."""
     fmt = "json" if request.form.get("format") == "json" else "html"
@@ -191,6 +201,7 @@ def staff_export(member_id: int) -> Any:
 
 @bp.route("/privacy/leden/<int:member_id>/verwijderen", methods=["GET", "POST"])
 @requires(Permission.PRIVACY_RIGHTS_HANDLE)
+@asks_reason(_resident_here)
 def staff_erase(member_id: int) -> Any:
     actor = _me()
     member = member_for_staff(member_id, actor)

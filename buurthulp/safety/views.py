@@ -19,6 +19,7 @@ from buurthulp.auth.guards import current_member, login_required, requires
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may, scope_of
 from buurthulp.auth.roles import Permission
+from buurthulp.backoffice.guards import asks_reason
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import arg_id
 from buurthulp.listings.services import category_label
@@ -147,8 +148,18 @@ def reports() -> Any:
     return render_template("safety/reports.html", rows=rows)
 
 
+def _report_parties(actor: Member, report_id: int, **_kw: Any) -> list[int]:
+    found = services.report_view(report_id, actor).report
+    return [found.member_id, found.reporter_id]
+
+
+def _listing_owner(actor: Member, listing_id: int, **_kw: Any) -> list[int]:
+    return [moderation.listing_for_moderation(listing_id, actor).owner_id]
+
+
 @bp.route("/beheer/meldingen/<int:report_id>", methods=["GET", "POST"])
 @login_required  # who may is decided with the object: a 404 for everyone else
+@asks_reason(_report_parties)
 def report(report_id: int) -> Any:
     me = _me()
     view = services.report_view(report_id, me)
@@ -215,6 +226,7 @@ def _decisions_for(status: str) -> list[str]:
 
 @bp.route("/beheer/oproepen/<int:listing_id>", methods=["GET", "POST"])
 @login_required  # who may is decided with the object: a 404 for everyone else
+@asks_reason(_listing_owner)
 def listing(listing_id: int) -> Any:
     me = _me()
     found = moderation.listing_for_moderation(listing_id, me)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from buurthulp.backoffice import reasons
@@ -114,3 +115,48 @@ def test_giving_a_reason_twice_keeps_the_first(street) -> None:
     reasons.give_reason(viewer=street.coord, subject_ids=[street.anna.id], reason="finance")
     reasons.give_reason(viewer=street.coord, subject_ids=[street.anna.id], reason="report")
     assert reasons.reasons_today(street.coord, [street.anna.id]) == {street.anna.id: "finance"}
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["privacy", "erase", "report", "moderation"],
+)
+def test_the_safeguards_single_resident_pages_ask_why_first(street, make, login, page) -> None:
+    """A coordinator's privacy page, erasure page, report and listing check name residents:
+    each asks the reason first, and the rows they log carry it."""
+    from buurthulp.listings.models import Listing
+    from buurthulp.neighbourhoods.models import Neighbourhood
+    from buurthulp.safety import services as safety
+
+    client = login(street.coord)
+    if page in ("privacy", "erase"):
+        suffix = "" if page == "privacy" else "/verwijderen"
+        url, subjects = f"/privacy/leden/{street.anna.id}{suffix}", [street.anna]
+    elif page == "report":
+        report = safety.report(
+            safety.ReportInput(reason="unsafe", text="Niet prettig", member_id=street.bert.id),
+            actor=street.anna,
+        )
+        url, subjects = f"/veiligheid/beheer/meldingen/{report.id}", [street.anna, street.bert]
+    else:
+        from sqlalchemy import update
+
+        from buurthulp.db import transaction
+        from buurthulp.extensions import db
+
+        with transaction():
+            db.session.execute(
+                update(Neighbourhood)
+                .where(Neighbourhood.id == street.hood.id)
+                .values(premoderation=True)
+            )
+        listing = make.listing(street.carla, title="Ramen lappen")
+        assert db.session.get(Listing, listing.id).status == "pending"
+        url, subjects = f"/veiligheid/beheer/oproepen/{listing.id}", [street.carla]
+    first = client.get(url)
+    assert first.status_code == 200
+    assert 'action="/beheer/waarom"' in first.get_data(as_text=True)
+    for member in subjects:
+        assert member.display_name not in first.get_data(as_text=True)
+    make.reason(street.coord, *subjects, reason="report")
+    assert 'action="/beheer/waarom"' not in client.get(url).get_data(as_text=True)

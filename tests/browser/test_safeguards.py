@@ -206,6 +206,7 @@ def test_a_coordinator_works_her_queue_and_helps_a_resident_who_is_not_online(
     go(page, "/beheer/werklijst")
     assert _queue_row(page, oost.first_request).count() == 0
     _open(page, _queue_row(page, oost.reported_listing))
+    _why(page, "a concern report")  # it names Els and Kees: the reason first
     assert path_of(page) == f"/veiligheid/beheer/meldingen/{oost.report_id}"
     assert "Dit is verkoop, geen burenhulp." in main_text(page)
     page.get_by_label(ui("Listing hidden"), exact=True).check()

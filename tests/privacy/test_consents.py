@@ -102,8 +102,9 @@ def test_staff_cannot_erase_their_own_account_on_the_site(street, login, english
     assert db.session.get(Member, street.coord.id, populate_existing=True).status == "active"
 
 
-def test_a_coordinator_erases_for_a_resident_after_typing_their_name(street, login) -> None:
+def test_a_coordinator_erases_for_a_resident_after_typing_their_name(street, login, make) -> None:
     client = login(street.coord)
+    make.reason(street.coord, street.anna, reason="resident-asked")
     url = f"/privacy/leden/{street.anna.id}/verwijderen"
     assert client.get(url).status_code == 200
     wrong = client.post(url, data={"note": "Per telefoon", "confirm_name": "Bert"})
@@ -116,10 +117,11 @@ def test_a_coordinator_erases_for_a_resident_after_typing_their_name(street, log
     assert login(street.other_coord).get(url).status_code == 404
 
 
-def test_the_staff_page_records_a_consent_and_is_access_logged(street, login) -> None:
+def test_the_staff_page_records_a_consent_and_is_access_logged(street, login, make) -> None:
     from buurthulp.privacy.models import AccessLogEntry
 
     client = login(street.coord)
+    make.reason(street.coord, street.anna, reason="resident-asked")
     url = f"/privacy/leden/{street.anna.id}"
     assert client.get(url).status_code == 200
     saved = client.post(url, data={"purpose": "privacy-statement", "method": "paper"})

@@ -91,8 +91,9 @@ def test_the_api_gives_the_same_export(street, api) -> None:
     assert "/api/v1/me/export" in spec["paths"]
 
 
-def test_a_coordinator_exports_for_a_resident_and_it_is_logged_twice(street, login) -> None:
+def test_a_coordinator_exports_for_a_resident_and_it_is_logged_twice(street, login, make) -> None:
     client = login(street.coord)
+    make.reason(street.coord, street.anna, reason="resident-asked")
     url = f"/privacy/leden/{street.anna.id}/export"
     printed = client.post(url, data={"format": "html"})
     assert printed.status_code == 200 and "inline" in printed.headers["Content-Disposition"]
@@ -120,7 +121,7 @@ def test_a_resident_cannot_export_someone_else(street, login) -> None:
 
 
 def test_the_page_to_print_stacks_its_tables_on_a_phone_with_its_own_allowed_style(
-    street, login
+    street, login, make
 ) -> None:
     """The page stands alone (no stylesheet to fetch, also when saved), yet its tables must
     not scroll sideways on a phone: it carries a few rules inline, and its CSP allows
@@ -131,6 +132,7 @@ def test_the_page_to_print_stacks_its_tables_on_a_phone_with_its_own_allowed_sty
     import re
 
     member = login(street.anna).get("/account/mijn-gegevens/gegevens.html")
+    make.reason(street.coord, street.anna, reason="resident-asked")
     staff = login(street.coord).post(
         f"/privacy/leden/{street.anna.id}/export", data={"format": "html"}
     )

@@ -144,7 +144,7 @@ def test_a_waiting_listing_closed_and_opened_again_waits_again(checked, make):
 
 
 def test_the_owner_is_told_it_waits_and_the_coordinator_places_it_on_the_page(
-    checked, client, login
+    checked, client, login, make
 ):
     _hood, nadia, _otto, petra = checked
     login(nadia)
@@ -158,6 +158,7 @@ def test_the_owner_is_told_it_waits_and_the_coordinator_places_it_on_the_page(
     assert "checks your listing" in page and "waits for the coordinator" in page
     client.post("/uitloggen")
     login(petra)
+    make.reason(petra, nadia, reason="request")
     queue = client.get("/veiligheid/beheer/oproepen").get_data(as_text=True)
     assert f"/veiligheid/beheer/oproepen/{listing.id}" in queue
     form = client.get(f"/veiligheid/beheer/oproepen/{listing.id}")

@@ -228,6 +228,7 @@ def test_the_coordinator_reads_and_handles_it_and_both_residents_see_who_looked(
 ):
     report = _report(street, make)
     login(street.coord)
+    make.reason(street.coord, street.anna, street.bert, reason="report")
     listed = client.get("/veiligheid/beheer/meldingen").get_data(as_text=True)
     assert f"/veiligheid/beheer/meldingen/{report.id}" in listed and "Bert" in listed
     page = client.get(f"/veiligheid/beheer/meldingen/{report.id}").get_data(as_text=True)
