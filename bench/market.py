@@ -378,6 +378,11 @@ def _worker_rss(server: Any) -> list[str]:
     return found or ["unknown"]
 
 
+def _residents(town: str) -> int:
+    """The number of residents in a town's name ("SQLite national 100,000")."""
+    return int(town.rsplit(" ", 1)[-1].replace(",", ""))
+
+
 def _verdicts(timings: list[Timing], web_shares: list[str]) -> list[str]:
     def find(town: str, op: str) -> Timing | None:
         return next((t for t in timings if t.town == town and t.op == op), None)
@@ -396,12 +401,13 @@ def _verdicts(timings: list[Timing], web_shares: list[str]) -> list[str]:
             t = find(town, op)
             if t is not None:
                 verdict(t.p(0.99) < limit, f"{town}, {op}: p99 {t.p(0.99):.1f} ms < {limit} ms")
-    slowest = min((t for t in timings if t.ratio), key=lambda t: t.ratio or 0, default=None)
-    if slowest is not None:
+    # At the issue's sizes (20,000 residents and up): on a town of 1,000 the naive way has
+    # next to nothing to load, and nothing to beat.
+    at_scale = [t for t in timings if t.ratio and _residents(t.town) >= 20_000]
+    for timing in sorted(at_scale, key=lambda t: t.ratio or 0)[:3]:
         verdict(
-            (slowest.ratio or 0) >= 50,
-            f"at least 50x the naive baseline (least: {slowest.ratio:.0f}x, "
-            f"{slowest.town}, {slowest.op})",
+            (timing.ratio or 0) >= 50,
+            f"{timing.town}, {timing.op}: {timing.ratio:.0f}x the naive baseline (at least 50x)",
         )
     for op in ("suggestions", "feed", "feed + search"):
         small, big = find("SQLite national 1,000", op), find("SQLite national 100,000", op)
