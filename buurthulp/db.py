@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 _sqlite_begin: ContextVar[str] = ContextVar("sqlite_begin", default="BEGIN")
 _depth: ContextVar[int] = ContextVar("transaction_depth", default=0)
 _AFTER_COMMIT = "buurthulp_after_commit"
+_BATCHES = "buurthulp_after_commit_batches"
 
 SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
@@ -92,6 +93,7 @@ def transaction(*, keep_loaded: bool = False) -> Iterator[Session]:
         else:
             session.rollback()
     session.info.pop(_AFTER_COMMIT, None)
+    session.info.pop(_BATCHES, None)
     depth_token = _depth.set(1)
     begin_token = _sqlite_begin.set("BEGIN IMMEDIATE")
     committed = False
@@ -109,6 +111,7 @@ def transaction(*, keep_loaded: bool = False) -> Iterator[Session]:
         _sqlite_begin.reset(begin_token)
         _depth.reset(depth_token)
         callbacks = session.info.pop(_AFTER_COMMIT, [])
+        session.info.pop(_BATCHES, None)
     if committed:
         _run_after_commit(callbacks)
 
@@ -131,6 +134,18 @@ def after_commit(callback: Callable[[], object]) -> None:
     if not in_transaction():
         raise RuntimeError("after_commit() outside a transaction()")
     db.session().info.setdefault(_AFTER_COMMIT, []).append(callback)
+
+
+def after_commit_batch(key: str, run: Callable[[list[Any]], object]) -> list[Any]:
+    """This transaction's list under `key`: what is appended to it is handed to `run` in one
+    call after the outermost commit (never on rollback). For work done per row that is
+    cheaper done once for all rows of a commit (delivering the mails it queued)."""
+    batches: dict[str, list[Any]] = db.session().info.setdefault(_BATCHES, {})
+    if key not in batches:
+        batch: list[Any] = []
+        batches[key] = batch
+        after_commit(lambda: run(batch))
+    return batches[key]
 
 
 def _run_after_commit(callbacks: list[Callable[[], object]]) -> None:

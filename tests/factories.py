@@ -83,6 +83,23 @@ OOST = ("6521", "6522", "6523")
 DUKENBURG = ("6535", "6536", "6537", "6538")
 
 
+_HASHES: dict[tuple[str, int, int], str] = {}
+
+
+def password_hash(password: str) -> str:
+    """One real argon2 hash per password and cost setting for every factory member,
+    instead of hashing again for each (a test that sets a real cost gets a real hash)."""
+    from flask import current_app
+
+    from buurthulp.auth.passwords import hash_password
+
+    config = current_app.config
+    key = (password, config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"])
+    if key not in _HASHES:
+        _HASHES[key] = hash_password(password)
+    return _HASHES[key]
+
+
 class Factories:
     def neighbourhood(
         self, name: str | None = None, pc4: tuple[str, ...] = CENTRUM, **settings: Any
@@ -113,6 +130,7 @@ class Factories:
             display_name=name or f"Buur {n}",
             email=email or f"member{n}@example.org",
             password=password,
+            password_hash=password_hash(password),
             role=role,
             postcode=postcode,
             house_number=(house_number or str(n)) if postcode else None,

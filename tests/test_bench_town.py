@@ -27,6 +27,8 @@ from buurthulp.matching.feed import feed
 from buurthulp.matching.suggestions import MAX_OPEN_INVITATIONS, STEPS_M, suggestions
 from buurthulp.models_base import utcnow
 
+pytestmark = pytest.mark.both_databases
+
 NIJMEGEN = ["6511", "6512", "6521", "6522", "6523", "6524", "6525", "6531", "6532", "6533"]
 
 

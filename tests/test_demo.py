@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from sqlalchemy import func, select
 
 from buurthulp.auth.models import Member, RoleAssignment
 from buurthulp.auth.services import authenticate
-from buurthulp.demo import DOMAIN, NEIGHBOURHOODS, RESIDENTS, build_demo_town
+from buurthulp.demo import DOMAIN, NEIGHBOURHOODS, RESIDENTS
 from buurthulp.extensions import db
 from buurthulp.geo import pc4_table
 from buurthulp.ledger.models import Transfer
 from buurthulp.ledger.verify import verify
 from buurthulp.neighbourhoods.models import Neighbourhood
+from tests.conftest import demo_app
+
+# The town `flask demo` builds (with its default size), once per database for the suite.
+app = pytest.fixture(scope="session", name="app")(demo_app)
+pytestmark = pytest.mark.xdist_group("demo-town")
 
 
-def test_the_demo_town_has_neighbourhoods_staff_and_residents(db_session):
-    logins = build_demo_town("demo-password-123", residents=RESIDENTS)
+def test_the_demo_town_has_neighbourhoods_staff_and_residents(demo_town, db_session):
+    logins = demo_town.logins
     assert db.session.scalar(select(func.count(Neighbourhood.id))) == len(NEIGHBOURHOODS)
     roles = Counter(db.session.scalars(select(RoleAssignment.role)).all())
     assert roles["resident"] >= 200
@@ -47,7 +53,7 @@ def test_the_demo_town_has_neighbourhoods_staff_and_residents(db_session):
     assert db.session.scalar(select(func.count(Transfer.id)).where(Transfer.kind == "grant")) == 6
     assert verify() == []
     # The printed logins work with the chosen password.
-    assert authenticate(logins[0].email, "demo-password-123").email == logins[0].email
+    assert authenticate(logins[0].email, demo_town.password).email == logins[0].email
     _assert_a_living_marketplace_and_no_mail()
 
 

@@ -41,10 +41,15 @@ from buurthulp import create_app
 from buurthulp.inputs import MAX_ID, encode_cursor
 from tests.conftest import test_config as config_for
 from tests.factories import log_in
+from tests.support.examples import budget
 
-# About 6 s per test and database on a 2-core machine; the explicit examples come on top.
-GET_EXAMPLES = 600
-WRITE_EXAMPLES = 300
+pytestmark = pytest.mark.both_databases
+
+# The author's numbers, scaled by the Hypothesis profile (tests/support/examples.py): the
+# same 240 and 120 examples in every `make test`, new ones in `make test-explore`. The
+# explicit examples come on top.
+GET_EXAMPLES = budget(600)
+WRITE_EXAMPLES = budget(300)
 FUZZ_SETTINGS = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -55,6 +60,7 @@ SESSION_ENDING = {"auth.logout", "auth.logout_everywhere", "api.revoke_token"}
 
 # The access matrix's world: two neighbourhoods, one visitor of each kind (a fixture).
 world = guards.world
+world_ids = guards.world_ids
 VISITORS = guards.VISITORS
 
 

@@ -17,6 +17,8 @@ import buurthulp.models  # noqa: F401  (every table on the metadata)
 from buurthulp.extensions import db
 from tests.conftest import fresh_database_url
 
+pytestmark = pytest.mark.both_databases
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

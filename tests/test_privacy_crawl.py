@@ -2,56 +2,51 @@
 pages and through the API, and nothing in it is another member's exact place, postcode,
 e-mail address or phone number, unless the two agreed a match.
 
-The values are searched for as the app could write them: in any case, with or without
-spaces and dashes (a postcode "6521 BQ", a phone "06-1234 5678"), coordinates to four
-decimals (about 10 m: anything finer than a distance label).
+The values are searched for as the app could write them (`tests/support/secrets_scan.py`):
+in any case, with or without spaces and dashes (a postcode "6521 BQ", a phone "06-1234
+5678"), coordinates to four decimals (about 10 m: anything finer than a distance label),
+each matched whole at its edges, one pass per page and kind.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+import pytest
 from sqlalchemy import or_, select
 
 from buurthulp.auth.models import Member
-from buurthulp.demo import DOMAIN, build_demo_town
+from buurthulp.demo import DOMAIN
 from buurthulp.extensions import db
 from buurthulp.listings.models import Listing
 from buurthulp.matches.models import CONTACT_STATUSES, Match
+from tests.conftest import DEMO_PASSWORD, demo_app
 from tests.support.crawl import Page, crawl
+from tests.support.secrets_scan import Secrets, coordinate_key
 
-PASSWORD = "demo-password-123"
+PASSWORD = DEMO_PASSWORD
 LOGIN = f"bewoner001@{DOMAIN}"
 
 
-def _compact(text: str) -> str:
-    """Lower case without spaces, dashes or brackets: "6521 BQ" and "06-1234 5678" alike."""
-    return re.sub(r"[\s()\-]+", "", text.lower())
-
-
-def _secrets_of(member: Member, me: Member) -> list[tuple[str, str]]:
-    """(value as searched in the compacted text, what it is) of what must not be read.
-    A value `me` shares (the same postcode, so the same point) is mine to see."""
-    found = []
-    if member.email:  # a resident who is not online has none
-        found.append((_compact(member.email), "e-mail"))
-    if member.phone:
-        found.append((_compact(member.phone), "phone"))
-    if member.postcode and member.postcode != me.postcode:
-        found.append((_compact(member.postcode), "postcode"))
-        mine = {f"{v:.4f}" for v in (me.home_lat, me.home_lon) if v is not None}
-        for value, name in ((member.home_lat, "latitude"), (member.home_lon, "longitude")):
-            # My own data shows my own point: a neighbour on the same line is not leaked.
-            if value is not None and f"{value:.4f}" not in mine:
-                found.append((f"{value:.4f}", name))
+def _secrets(others: list[Member], me: Member, allowed: set[int]) -> Secrets:
+    """What `me` must not read of the others. A value `me` shares (the same postcode, so
+    the same point) is mine to see; the other party of an agreed match sees my contact."""
+    found = Secrets()
+    mine = {coordinate_key(v) for v in (me.home_lat, me.home_lon) if v is not None}
+    for member in others:
+        if member.id in allowed:
+            continue
+        if member.email:  # a resident who is not online has none
+            found.add_email(member.email, f"e-mail of member {member.id}")
+        if member.phone:
+            found.add_phone(member.phone, f"phone of member {member.id}")
+        if member.postcode and member.postcode != me.postcode:
+            found.add_postcode(member.postcode, f"postcode of member {member.id}")
+            for value, name in ((member.home_lat, "latitude"), (member.home_lon, "longitude")):
+                # My own data shows my own point: a neighbour on the same line is not leaked.
+                if value is not None and coordinate_key(value) not in mine:
+                    found.add_coordinate(value, f"{name} of member {member.id}")
     return found
-
-
-def _shows(text: str, value: str) -> bool:
-    """`value` stands in `text` on its own: a coordinate or phone glued to more digits (the
-    microseconds of a timestamp, "05.817712", hold "5.8177") is not one."""
-    return re.search(rf"(?<!\d){re.escape(value)}", text) is not None
 
 
 def _allowed(me: Member) -> set[int]:
@@ -94,19 +89,18 @@ def _api_pages(client: Any, me: Member) -> list[Page]:
     return pages
 
 
+# The demo town, built once per database for the suite.
+app = pytest.fixture(scope="session", name="app")(demo_app)
+pytestmark = pytest.mark.xdist_group("demo-town")
+
+
 def test_a_resident_reads_no_one_elses_place_or_contact_details(app, client, db_session) -> None:
-    build_demo_town(PASSWORD)
     me = db.session.scalar(select(Member).where(Member.email == LOGIN))
     allowed = _allowed(me)
     assert allowed, "the demo gives bewoner001 an agreed match: the exception is tested too"
-    others = db.session.scalars(select(Member).where(Member.id != me.id)).all()
-    secrets = [
-        (value, f"{what} of member {member.id}")
-        for member in others
-        if member.id not in allowed
-        for value, what in _secrets_of(member, me)
-    ]
-    assert any(what.startswith("phone") for _v, what in secrets), "the demo has phones"
+    others = list(db.session.scalars(select(Member).where(Member.id != me.id)))
+    secrets = _secrets(others, me, allowed)
+    assert secrets.phones and secrets.coordinates, "the demo has phones and homes"
 
     response = client.post("/inloggen", data={"email": LOGIN, "password": PASSWORD})
     assert response.status_code == 303
@@ -117,8 +111,7 @@ def test_a_resident_reads_no_one_elses_place_or_contact_details(app, client, db_
     leaks = []
     for page in pages:
         assert page.status < 500, page.url
-        text = _compact(page.text)
-        leaks += [f"{page.url}: {what} ({value})" for value, what in secrets if _shows(text, value)]
+        leaks += [f"{page.url}: {found}" for found in secrets.found_in(page.text)]
     assert leaks == []
     # The crawl went everywhere a resident goes, and the exception really shows up.
     urls = {p.url.split("?", 1)[0] for p in pages}

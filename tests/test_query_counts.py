@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import event, insert, select, update
 
@@ -33,6 +34,8 @@ from buurthulp.ledger.verify import verify
 from buurthulp.models_base import utcnow
 from buurthulp.neighbourhoods.models import Neighbourhood
 from tests.factories import CENTRUM, OOST
+
+pytestmark = pytest.mark.both_databases
 
 MINUTES = 15  # per transfer, back and forth: no balance goes further than this from 0
 # Queries one view may cost at all: the session's member and roles, the header (balance,

@@ -21,9 +21,13 @@ from buurthulp import create_app
 from buurthulp.auth.guards import MEMBER, PUBLIC, public
 from buurthulp.auth.models import Member
 from buurthulp.auth.roles import Permission
+from buurthulp.extensions import db
 from buurthulp.neighbourhoods.models import Neighbourhood
+from tests.conftest import bound_session
 from tests.conftest import test_config as config_for
-from tests.factories import CENTRUM, OOST, log_in
+from tests.factories import CENTRUM, OOST, Factories, api_token, log_in
+
+pytestmark = pytest.mark.both_databases
 
 IGNORED_ENDPOINTS = {"static"}
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -94,12 +98,15 @@ def test_only_the_reviewed_routes_are_public(app):
 
 @dataclass
 class World:
-    """Two neighbourhoods and one visitor of each kind; "this" neighbourhood owns the objects."""
+    """Two neighbourhoods and one visitor of each kind; "this" neighbourhood owns the objects.
+
+    `logins`: each visitor's session cookie and API token, from logging in for real."""
 
     this: Neighbourhood
     other: Neighbourhood
     visitors: dict[str, Member | None]
     make: Any
+    logins: dict[str, tuple[str, str]]
 
 
 VISITORS = (
@@ -113,22 +120,55 @@ VISITORS = (
 )
 
 
+@pytest.fixture(scope="module")
+def world_ids(app, module_database) -> dict[str, Any]:
+    """The world is built once per module and database (ids kept, see `shared_world`)."""
+    with bound_session(app, module_database.open()):
+        make = Factories()
+        this = make.neighbourhood("Centrum", pc4=CENTRUM)
+        other = make.neighbourhood("Oost", pc4=OOST)
+        visitors: dict[str, Member | None] = {
+            "anonymous": None,
+            "resident": make.resident(this),
+            "other_resident": make.resident(this),
+            "coordinator_elsewhere": make.coordinator(other),
+            "coordinator_here": make.coordinator(this),
+            "outreach": make.outreach(this),
+            "admin": make.admin(),
+        }
+        # Each visitor logs in once for the module (the form, and the code step for staff):
+        # the session and the API token live in the module's transaction like the world.
+        logins: dict[str, tuple[str, str]] = {}
+        for name, member in visitors.items():
+            if member is not None:
+                client = app.test_client()
+                assert log_in(client, member).status_code == 303, name
+                cookie = client.get_cookie("session", domain=app.config["SERVER_NAME"])
+                assert cookie is not None, name
+                logins[name] = (cookie.value, api_token(member))
+        return {
+            "this": this.id,
+            "other": other.id,
+            "visitors": {k: (v.id if v is not None else None) for k, v in visitors.items()},
+            "logins": logins,
+        }
+
+
 @pytest.fixture
-def world(make) -> World:
-    this = make.neighbourhood("Centrum", pc4=CENTRUM)
-    other = make.neighbourhood("Oost", pc4=OOST)
-    visitors: dict[str, Member | None] = {
-        "anonymous": None,
-        "resident": make.resident(this),
-        "other_resident": make.resident(this),
-        "coordinator_elsewhere": make.coordinator(other),
-        "coordinator_here": make.coordinator(this),
-        "outreach": make.outreach(this),
-        "admin": make.admin(),
+def world(make, world_ids) -> World:
+    visitors = {
+        name: (db.session.get(Member, member_id) if member_id is not None else None)
+        for name, member_id in world_ids["visitors"].items()
     }
     # Today's "why do you open this?" is answered, so single-resident staff pages open.
     make.reason(visitors["coordinator_here"], visitors["resident"], visitors["other_resident"])
-    return World(this=this, other=other, visitors=visitors, make=make)
+    return World(
+        this=db.session.get(Neighbourhood, world_ids["this"]),
+        other=db.session.get(Neighbourhood, world_ids["other"]),
+        visitors=visitors,
+        make=make,
+        logins=world_ids["logins"],
+    )
 
 
 def _transfer_id(world: World) -> int:
@@ -255,16 +295,16 @@ def _is_api(rule: Rule) -> bool:
     return rule.rule.startswith("/api/")
 
 
-def _clients(app: Flask, world: World, api_headers: Any) -> Iterator[tuple[str, Any, dict]]:
-    """A fresh client per visitor: logged in through the form, or with a bearer token for API."""
+def _clients(app: Flask, world: World) -> Iterator[tuple[str, Any, dict]]:
+    """A fresh client per visitor with the session they logged in with through the form
+    (staff: with the code from their app), and their bearer token for the API."""
     for name in VISITORS:
-        member = world.visitors[name]
         client = app.test_client()
         headers: dict[str, str] = {}
-        if member is not None:
-            response = log_in(client, member)  # staff: with the code from their app
-            assert response.status_code == 303, name
-            headers = api_headers(member)
+        if name in world.logins:
+            cookie, token = world.logins[name]
+            client.set_cookie("session", cookie, domain=app.config["SERVER_NAME"])
+            headers = {"Authorization": f"Bearer {token}"}
         yield name, client, headers
 
 
@@ -425,11 +465,11 @@ def _assert_sent_to_login(response: Any, rule: Rule) -> None:
 
 
 @pytest.mark.parametrize("rule", GET_RULES, ids=[f"GET {r.rule}" for r in GET_RULES])
-def test_every_visitor_gets_what_the_matrix_says(app, client, world, api_headers, rule):
+def test_every_visitor_gets_what_the_matrix_says(app, client, world, rule):
     expected = EXPECTED[rule.endpoint]
     url = _fill(rule, world)
     seen: dict[str, int] = {}
-    for name, visitor_client, headers in _clients(app, world, api_headers):
+    for name, visitor_client, headers in _clients(app, world):
         response = visitor_client.get(url, headers=headers if _is_api(rule) else {})
         seen[name] = response.status_code
         if expected[name] == LOGIN:

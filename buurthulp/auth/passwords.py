@@ -11,21 +11,32 @@ from flask import current_app
 _DUMMY_PASSWORD = "not-a-real-password"  # hashed on a miss, to cost the same  # nosec B105
 
 
-def _hasher() -> PasswordHasher:
+def _costs() -> tuple[int, int, int]:
     config = current_app.config
-    return PasswordHasher(
-        time_cost=config["ARGON2_TIME_COST"], memory_cost=config["ARGON2_MEMORY_COST"]
+    return (
+        config["ARGON2_TIME_COST"],
+        config["ARGON2_MEMORY_COST"],
+        config.get("ARGON2_PARALLELISM", 4),
     )
 
 
 @lru_cache(maxsize=8)
-def _dummy_hash(time_cost: int, memory_cost: int) -> str:
+def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+
+def _hasher() -> PasswordHasher:
+    return _hasher_for(*_costs())
+
+
+@lru_cache(maxsize=8)
+def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int) -> str:
     """A hash to verify against when an e-mail is unknown, made once per cost setting.
 
     Verifying against it costs what a real check costs; making it on every miss would cost
     twice that, and the login's timing would tell which addresses have an account.
     """
-    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost).hash(_DUMMY_PASSWORD)
+    return _hasher_for(time_cost, memory_cost, parallelism).hash(_DUMMY_PASSWORD)
 
 
 def hash_password(password: str) -> str:
@@ -35,12 +46,9 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when `password` matches; an absent hash costs the same and is False."""
     hasher = _hasher()
-    config = current_app.config
     try:
         if not password_hash:
-            hasher.verify(
-                _dummy_hash(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"]), password
-            )
+            hasher.verify(_dummy_hash(*_costs()), password)
             return False
         return hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):

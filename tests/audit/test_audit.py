@@ -20,6 +20,8 @@ from buurthulp.models_base import utcnow
 from buurthulp.privacy.models import AccessLogEntry
 from tests.factories import CENTRUM, OOST, PASSWORD
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def town(make):

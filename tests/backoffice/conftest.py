@@ -14,7 +14,13 @@ from buurthulp.backoffice import residents
 from buurthulp.db import transaction
 from buurthulp.extensions import db
 from tests.factories import CENTRUM
-from tests.marketplace.conftest import Street, api, english, street  # noqa: F401
+from tests.marketplace.conftest import (  # noqa: F401
+    Street,
+    api,
+    english,
+    street,
+    street_world_ids,
+)
 
 
 @pytest.fixture

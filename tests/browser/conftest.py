@@ -30,6 +30,7 @@ from werkzeug.serving import make_server
 
 from buurthulp import create_app
 from buurthulp.extensions import db
+from tests.browser import helpers
 from tests.browser.audit import TALLY, DocumentAudit
 from tests.browser.helpers import NEIGHBOURHOOD, Person, TimeBank, book_time_bank, new_person
 from tests.conftest import fresh_database_url, test_config
@@ -59,6 +60,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRe
         Factories().neighbourhood(name=NEIGHBOURHOOD, pc4=CENTRUM)
         db.session.remove()
     request.addfinalizer(lambda: _dispose(app))
+    helpers.LIVE_APP = app
     return app
 
 

@@ -12,12 +12,13 @@ from hypothesis import strategies as st
 from buurthulp.geo import Point, approx_distance_m, bounding_box, cell_of, cells_within
 from buurthulp.geo.cells import rings_for
 from buurthulp.geo.points import offset_point
+from tests.support.examples import budget
 
 LATS = st.floats(50.75, 53.55)
 LONS = st.floats(3.3, 7.2)
 
 
-@settings(max_examples=300)
+@settings(max_examples=budget(300))
 @given(
     lat=LATS,
     lon=LONS,

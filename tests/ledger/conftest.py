@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import load_world, shared_world
 from tests.factories import CENTRUM, OOST
 from tests.ledger.helpers import Town
 
 
-@pytest.fixture
-def town(make: Any) -> Town:
+def town_world(make: Any) -> Town:
+    """Built once per test module and database; each test gets it fresh from its savepoint."""
     hood = make.neighbourhood(pc4=CENTRUM)
     other = make.neighbourhood(pc4=OOST)
     return Town(
@@ -25,6 +26,14 @@ def town(make: Any) -> Town:
         other_coord=make.coordinator(other, name="Youssef Oost"),
         stranger=make.resident(other, name="Stranger"),
     )
+
+
+town_world_ids = shared_world(town_world)
+
+
+@pytest.fixture
+def town(db_session: Any, town_world_ids: dict[str, Any]) -> Town:
+    return load_world(town_world_ids)
 
 
 @pytest.fixture

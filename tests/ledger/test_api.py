@@ -9,6 +9,8 @@ import pytest
 from buurthulp.ledger import services
 from tests.ledger.helpers import Town, balance, snapshot
 
+pytestmark = pytest.mark.both_databases
+
 
 def post(client, headers, body: Any, key: str | None = "k-1"):
     extra = {"Idempotency-Key": key} if key is not None else {}

@@ -10,7 +10,10 @@ from buurthulp.extensions import db
 from buurthulp.ledger import services
 from tests.ledger.realdb import build_town, context
 
-pytestmark = pytest.mark.parametrize("committed_app", ["sqlite", "postgresql"], indirect=True)
+pytestmark = [
+    pytest.mark.both_databases,
+    pytest.mark.parametrize("committed_app", ["sqlite", "postgresql"], indirect=True),
+]
 
 
 def _book_some(committed_app) -> list[int]:

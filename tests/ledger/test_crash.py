@@ -19,6 +19,7 @@ from buurthulp.ledger.verify import verify
 from tests.ledger.realdb import build_town, in_context
 
 pytestmark = [
+    pytest.mark.both_databases,
     pytest.mark.slow,
     pytest.mark.parametrize("committed_app", ["sqlite", "postgresql"], indirect=True),
 ]

@@ -17,7 +17,7 @@ from buurthulp.neighbourhoods.models import DEFAULT_LOWER_LIMIT, DEFAULT_UPPER_L
 from tests.factories import DUKENBURG
 from tests.ledger.helpers import Town, balance, pool_balance, snapshot
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = [pytest.mark.both_databases, pytest.mark.usefixtures("english")]
 
 
 def thank(town: Town, minutes: object = 60, *, payer=None, to=None, actor=None, **kw):

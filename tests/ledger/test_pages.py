@@ -17,6 +17,8 @@ from buurthulp.privacy.models import AccessLogEntry
 from tests.factories import log_in
 from tests.ledger.helpers import Town, balance, pool_balance, snapshot
 
+pytestmark = pytest.mark.both_databases
+
 
 def as_member(app, member) -> FlaskClient:
     client = app.test_client()

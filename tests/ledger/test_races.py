@@ -25,6 +25,7 @@ from buurthulp.ledger.verify import verify
 from tests.ledger.realdb import build_town, context, in_context
 
 pytestmark = [
+    pytest.mark.both_databases,
     pytest.mark.slow,
     pytest.mark.parametrize("committed_app", ["sqlite", "postgresql"], indirect=True),
 ]

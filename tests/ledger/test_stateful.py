@@ -10,6 +10,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from typing import Any
 
+import pytest
 from flask.globals import app_ctx
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -32,6 +33,9 @@ from buurthulp.ledger.models import Account, Transfer
 from buurthulp.ledger.verify import verify
 from tests.factories import CENTRUM, Factories
 from tests.ledger.helpers import snapshot
+from tests.support.examples import budget
+
+pytestmark = pytest.mark.both_databases
 
 MINUTES = st.one_of(st.integers(1, 400), st.sampled_from([0, -1, 601, 10_001]))
 PEOPLE = 4
@@ -254,7 +258,7 @@ def test_random_movements_keep_every_invariant(app: Any) -> None:
     run_state_machine_as_test(
         machine,
         settings=settings(
-            max_examples=30,
+            max_examples=budget(30),
             stateful_step_count=15,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],

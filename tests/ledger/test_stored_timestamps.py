@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import text
 
 from buurthulp.extensions import db
 from buurthulp.ledger import services
+
+pytestmark = pytest.mark.both_databases
 
 
 def test_fast_and_orm_paths_store_the_same_timestamp_format(town) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from buurthulp.auth.models import Member
 from buurthulp.neighbourhoods.models import Neighbourhood
+from tests.conftest import load_world, shared_world
 from tests.factories import CENTRUM, OOST
 
 
@@ -25,8 +26,8 @@ class Street:
     stranger: Member  # lives in the other neighbourhood
 
 
-@pytest.fixture
-def street(make: Any) -> Street:
+def street_world(make: Any) -> Street:
+    """Built once per test module and database; each test gets it fresh from its savepoint."""
     hood = make.neighbourhood(pc4=CENTRUM)
     other = make.neighbourhood(pc4=OOST)
     return Street(
@@ -39,6 +40,14 @@ def street(make: Any) -> Street:
         other_coord=make.coordinator(other, name="Youssef"),
         stranger=make.resident(other, name="Stef"),
     )
+
+
+street_world_ids = shared_world(street_world)
+
+
+@pytest.fixture
+def street(db_session: Any, street_world_ids: dict[str, Any]) -> Street:
+    return load_world(street_world_ids)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from buurthulp.models_base import utcnow
 from buurthulp.notifications.models import Notification
 from tests.marketplace.conftest import Street
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = [pytest.mark.both_databases, pytest.mark.usefixtures("english")]
 
 
 def _count() -> int:

@@ -25,6 +25,7 @@ from tests.factories import CENTRUM, Factories
 from tests.ledger.realdb import context, in_context
 
 pytestmark = [
+    pytest.mark.both_databases,
     pytest.mark.slow,
     pytest.mark.parametrize("committed_app", ["sqlite", "postgresql"], indirect=True),
 ]

@@ -21,10 +21,11 @@ from buurthulp.listings.models import CategoryRule
 from buurthulp.matches import services as matches
 from buurthulp.matching import suggestions
 from tests.factories import CENTRUM
+from tests.support.examples import budget
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = [pytest.mark.both_databases, pytest.mark.usefixtures("english")]
 SETTINGS = settings(
-    max_examples=12,
+    max_examples=budget(12),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -36,7 +36,10 @@ from tests.factories import CENTRUM, PASSWORD, Factories, log_in
 from tests.ledger.realdb import context, in_context
 from tests.outbox.conftest import MailServer
 
-pytestmark = pytest.mark.parametrize("committed_app", ["sqlite", "postgresql"], indirect=True)
+pytestmark = [
+    pytest.mark.both_databases,
+    pytest.mark.parametrize("committed_app", ["sqlite", "postgresql"], indirect=True),
+]
 
 
 class Oops(Exception):

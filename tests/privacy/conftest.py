@@ -1,3 +1,9 @@
 """The marketplace's small town (`street`), for the privacy rights."""
 
-from tests.marketplace.conftest import Street, api, english, street  # noqa: F401
+from tests.marketplace.conftest import (  # noqa: F401
+    Street,
+    api,
+    english,
+    street,
+    street_world_ids,
+)

@@ -4,21 +4,23 @@ their data any more, on the pages or through the API."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import or_, select
 
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import CLI
 from buurthulp.db import transaction
-from buurthulp.demo import DOMAIN, build_demo_town
+from buurthulp.demo import DOMAIN
 from buurthulp.extensions import db
 from buurthulp.listings.models import Listing
 from buurthulp.matches.models import Match
 from buurthulp.privacy.erasure import erase
+from tests.conftest import DEMO_PASSWORD, demo_app
 from tests.privacy.helpers import make_busy
 from tests.support.crawl import Page, crawl
-from tests.test_privacy_crawl import _compact, _shows
+from tests.support.secrets_scan import Secrets, coordinate_key
 
-PASSWORD = "demo-password-123"
+PASSWORD = DEMO_PASSWORD
 NAME = "Gerrit Zwanenburg"
 
 
@@ -26,17 +28,19 @@ def _by_email(local: str) -> Member:
     return db.session.scalar(select(Member).where(Member.email == f"{local}@{DOMAIN}"))
 
 
-def _values_of(member: Member, me: Member) -> list[tuple[str, str]]:
-    found = [(_compact(member.email), "e-mail"), (_compact(NAME), "name")]
-    found.append((_compact(member.phone), "phone"))
+def _values_of(member: Member, me: Member) -> Secrets:
+    found = Secrets()
+    found.add_email(member.email, "e-mail")
+    found.add_phrase(NAME, "name")
+    found.add_phone(member.phone, "phone")
     if member.postcode != me.postcode:
-        found.append((_compact(member.postcode), "postcode"))
-    mine = {f"{me.home_lat:.4f}", f"{me.home_lon:.4f}"}  # my own export shows my point
+        found.add_postcode(member.postcode, "postcode")
+    mine = {coordinate_key(me.home_lat), coordinate_key(me.home_lon)}  # my export: my point
     for value, what in ((member.home_lat, "latitude"), (member.home_lon, "longitude")):
-        if f"{value:.4f}" not in mine:
-            found.append((f"{value:.4f}", what))
+        if coordinate_key(value) not in mine:
+            found.add_coordinate(value, what)
     for text in ("Bel aan bij nummer 12", "Mijn sleutel ligt bij de buren", "Het was korter"):
-        found.append((_compact(text), f"what they wrote: {text}"))
+        found.add_phrase(text, f"what they wrote: {text}")
     return found
 
 
@@ -63,8 +67,12 @@ def _api_pages(client, me: Member, member_id: int) -> list[Page]:
     return pages
 
 
+# The demo town, built once per database for the suite.
+app = pytest.fixture(scope="session", name="app")(demo_app)
+pytestmark = pytest.mark.xdist_group("demo-town")
+
+
 def test_erasing_a_busy_member_of_the_demo_town(app, client, db_session, make, runner) -> None:
-    build_demo_town(PASSWORD)
     me, busy, carla = _by_email("bewoner001"), _by_email("bewoner007"), _by_email("bewoner013")
     assert me.neighbourhood_id == busy.neighbourhood_id == carla.neighbourhood_id
     with transaction():
@@ -90,7 +98,6 @@ def test_erasing_a_busy_member_of_the_demo_town(app, client, db_session, make, r
     leaks = []
     for page in pages:
         assert page.status < 500, page.url
-        text = _compact(page.text)
-        leaks += [f"{page.url}: {what}" for value, what in values if _shows(text, value)]
+        leaks += [f"{page.url}: {what}" for what in values.found_in(page.text)]
     assert leaks == []
     assert any(done.pseudonym in p.text for p in pages if p.url.startswith("/matches/"))

@@ -25,6 +25,8 @@ from buurthulp.privacy.models import Consent
 from tests.factories import PASSWORD
 from tests.privacy.helpers import make_busy
 
+pytestmark = pytest.mark.both_databases
+
 
 def _status(match) -> str:
     return db.session.get(Match, match.id, populate_existing=True).status

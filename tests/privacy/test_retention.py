@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from buurthulp.auth.models import Member
@@ -19,6 +20,8 @@ from buurthulp.outbox.models import OutboxMessage
 from buurthulp.privacy import retention
 from buurthulp.privacy.retention import months_before, retention_due_for_review
 from tests.privacy.helpers import agreed
+
+pytestmark = pytest.mark.both_databases
 
 
 def _mails_to(member) -> list[OutboxMessage]:

@@ -9,9 +9,16 @@ from sqlalchemy import select
 
 from buurthulp.extensions import db
 from buurthulp.notifications.models import Notification
-from tests.marketplace.conftest import Street, api, api_error, english, street
+from tests.marketplace.conftest import (
+    Street,
+    api,
+    api_error,
+    english,
+    street,
+    street_world_ids,
+)
 
-__all__ = ["Street", "api", "api_error", "english", "kinds_of", "street"]
+__all__ = ["Street", "api", "api_error", "english", "kinds_of", "street", "street_world_ids"]
 
 
 def kinds_of(member: Any) -> list[str]:

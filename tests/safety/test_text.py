@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from buurthulp.errors import InvalidInput
 from buurthulp.safety.text import public_text_problems, refuse_contact_details
+from tests.support.examples import budget
 
 
 @pytest.mark.parametrize(
@@ -107,7 +108,7 @@ def mobile_numbers(draw):
     return prefix + sep + sep.join(p for p in parts if p)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=budget(200), deadline=None)
 @given(before=WORDS, number=mobile_numbers(), after=WORDS)
 def test_any_mobile_number_in_a_sentence_is_found(before, number, after):
     assert "phone" in public_text_problems(f"{before} {number} {after}")
@@ -120,7 +121,7 @@ def _iban(bank: str, account: str) -> str:
     return f"NL{98 - int(numeric) % 97:02d}{bban}"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=budget(200), deadline=None)
 @given(
     bank=st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=4, max_size=4),
     account=st.text("0123456789", min_size=10, max_size=10),
@@ -134,7 +135,7 @@ def test_any_dutch_iban_is_found(bank, account, spaced, words):
     assert public_text_problems(f"{words} {iban} {words}") == ["iban"]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=budget(200), deadline=None)
 @given(
     local=st.from_regex(r"[a-z][a-z0-9._-]{0,15}", fullmatch=True),
     domain=st.from_regex(r"[a-z][a-z0-9-]{0,15}", fullmatch=True),
@@ -145,7 +146,7 @@ def test_any_e_mail_address_is_found(local, domain, tld, words):
     assert "email" in public_text_problems(f"{words} {local}@{domain}.{tld} {words}")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=budget(300), deadline=None)
 @given(
     st.text(st.characters(exclude_categories=("Nd", "Cs")), max_size=300).filter(
         lambda t: "@" not in t and not re.search(r"\b(at|dot|punt)\b", t, re.IGNORECASE)
@@ -155,7 +156,7 @@ def test_text_without_digits_or_at_signs_is_never_refused(text):
     assert public_text_problems(text) == []
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=budget(200), deadline=None)
 @given(
     day=st.integers(1, 28),
     month=st.integers(1, 12),

@@ -351,11 +351,22 @@ def postgres_unavailable_reason() -> str:
 # --- databases -----------------------------------------------------------------------------
 
 
-def create_database(admin_url: str, prefix: str = "buurthulp_test") -> str:
-    """Create ``<prefix>_<pid>_<hex>`` and return its URL (same server, user and driver)."""
+def create_database(
+    admin_url: str, prefix: str = "buurthulp_test", *, template: str | None = None
+) -> str:
+    """Create ``<prefix>_<pid>_<hex>`` and return its URL (same server, user and driver).
+
+    With `template`, a copy of that database (which nobody may be connected to)."""
     name = f"{prefix}_{os.getpid()}_{secrets.token_hex(4)}"
     ident = sql.Identifier(name)
     with _connect(admin_url) as conn:
+        if template is not None:
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(ident, sql.Identifier(template))
+            )
+            return (
+                _sqlalchemy_url(admin_url).set(database=name).render_as_string(hide_password=False)
+            )
         try:
             conn.execute(
                 sql.SQL("CREATE DATABASE {} TEMPLATE template0 ENCODING 'UTF8'").format(ident)
