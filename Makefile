@@ -7,7 +7,8 @@ VENV ?= .venv
 PY = $(VENV)/bin/python
 FLASK = $(VENV)/bin/flask
 RUFF = $(VENV)/bin/ruff
-PYTEST_ARGS ?= -q
+# Two workers (one per core); a module stays in one worker (tests/conftest.py).
+PYTEST_ARGS ?= -q -n 2 --dist loadgroup
 RUN_HOST ?= 127.0.0.1
 RUN_PORT ?= 5000
 
@@ -17,13 +18,15 @@ PO_FILES := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install venv $(VENV) translations messages run serve test lint fmt bench clean
+.PHONY: help install venv $(VENV) translations messages run serve test test-all test-explore lint fmt bench clean
 
 help:
 	@echo "make install   virtualenv in $(VENV) with the app and dev tools, translations compiled"
 	@echo "make run       migrate, demo town on an empty database, dev server on $(RUN_HOST):$(RUN_PORT)"
 	@echo "make serve     migrate, then gunicorn (WEB_WORKERS, default 4; BIND, default 127.0.0.1:8000)"
-	@echo "make test      ruff check, ruff format --check, bandit, pytest \$$PYTEST_ARGS (default -q)"
+	@echo "make test      ruff check, ruff format --check, bandit, pytest \$$PYTEST_ARGS (default -q -n 2)"
+	@echo "make test-all  the suite with every database test on PostgreSQL too"
+	@echo "make test-explore  new Hypothesis examples, more of them, tests in random order"
 	@echo "make lint | fmt | bench | clean"
 
 # --- install -----------------------------------------------------------------------------
@@ -68,6 +71,15 @@ test: install
 	$(RUFF) format --check .
 	$(VENV)/bin/bandit -q -c pyproject.toml -r buurthulp
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Every database test on PostgreSQL as well, not only those marked both_databases.
+test-all: install
+	$(VENV)/bin/pytest $(PYTEST_ARGS) --all-databases
+
+# New Hypothesis examples every run (more of them) and the tests in a random order: to look
+# for what the fixed examples and the usual order miss. A failure prints how to reproduce it.
+test-explore: install
+	HYPOTHESIS_PROFILE=explore $(VENV)/bin/pytest $(PYTEST_ARGS) -p randomly
 
 lint: install
 	$(RUFF) check .
