@@ -14,8 +14,7 @@ from zoneinfo import ZoneInfo
 import flask_babel
 from babel import dates as babel_dates
 from babel.support import NullTranslations
-from flask import has_request_context, session
-from flask.globals import _cv_app
+from flask import g, has_app_context, has_request_context, session
 from flask_babel import format_datetime
 from flask_babel.speaklater import LazyString
 
@@ -29,25 +28,27 @@ LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
 _NULL = NullTranslations()
 
 
-def translations() -> NullTranslations:
-    """The catalogue of this request's language, looked up once per request.
+#: Where the session and token loaders put the member's own language (`g`), for
+#: `select_locale` to read without reaching up into the login machinery.
+MEMBER_LOCALE = "member_locale"
+_CATALOGUES = "buurthulp_catalogues"
 
-    Flask-Babel finds it again on every call (several context lookups each); a page calls
-    gettext about a hundred times, so the web benchmark felt it. Keyed by the locale
-    object, so `force_locale` (which sets a new one) still switches language.
+
+def translations() -> NullTranslations:
+    """The catalogue of the current language, loaded once per request and language.
+
+    Flask-Babel loads it again on every call; a page calls gettext about a hundred times,
+    so the web benchmark felt it. Keyed by the locale Flask-Babel reports, so
+    `force_locale` (a mail in the recipient's language) still switches language.
     """
-    app_ctx = _cv_app.get(None)
-    if app_ctx is None:
+    if not has_app_context():
         return _NULL
-    space = app_ctx.g.__dict__.get("_flask_babel")
-    if space is not None:
-        cached = space.__dict__.get("bh_translations")
-        locale = space.__dict__.get("babel_locale")
-        if cached is not None and locale is not None and cached[0] is locale:
-            return cached[1]
-    found = flask_babel.get_translations()
-    space = app_ctx.g._flask_babel
-    space.bh_translations = (space.babel_locale, found)
+    locale = flask_babel.get_locale()
+    catalogues: dict[str, NullTranslations] = g.setdefault(_CATALOGUES, {})
+    key = str(locale)
+    found = catalogues.get(key)
+    if found is None:
+        found = catalogues[key] = flask_babel.get_translations()
     return found
 
 
@@ -79,19 +80,17 @@ def clean_locale(value: object) -> str:
 def select_locale() -> str:
     """The visitor's own choice first (session or account), then Dutch.
 
-    Outside a request (CLI, scripts) there is no visitor: Dutch, the default.
+    Outside a request (CLI, scripts) there is no visitor: Dutch, the default. The member
+    is loaded before anything on the page is translated (`buurthulp.web`), and the loaders
+    put their language in `g` (`MEMBER_LOCALE`).
     """
     if not has_request_context():
         return DEFAULT_LOCALE
     chosen = session.get("locale")
     if chosen in LOCALES:
         return chosen
-    from buurthulp.auth.guards import current_member
-
-    member = current_member()
-    if member is not None and getattr(member, "locale", None) in LOCALES:
-        return member.locale
-    return DEFAULT_LOCALE
+    own = g.get(MEMBER_LOCALE)
+    return own if own in LOCALES else DEFAULT_LOCALE
 
 
 def format_minutes(minutes: int | None) -> str:

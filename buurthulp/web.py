@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, request, session, url_for
+from flask import Flask, current_app, request, url_for
 from werkzeug.exceptions import UnsupportedMediaType
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from buurthulp.auth.labels import role_label, status_label
 from buurthulp.extensions import babel, csrf, db, limiter, login_manager, migrate
+from buurthulp.headers import security_headers
 from buurthulp.i18n import day, format_minutes, select_locale, translations, when
 from buurthulp.inputs import IdConverter, control_in, refuse_control_characters
 from buurthulp.names import member_name
@@ -85,8 +86,10 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals["path"] = _cached_path
     app.jinja_env.globals["status_label"] = status_label
     app.context_processor(_template_globals)
+    # The member first: their language is known before anything is translated.
+    app.before_request(_load_member)
     app.before_request(_check_request)
-    app.after_request(_security_headers)
+    app.after_request(security_headers)
 
 
 def _register_optional(app: Flask) -> None:
@@ -102,6 +105,15 @@ def _register_optional(app: Flask) -> None:
     privacy_plugin.register(app)
     safety_plugin.register(app)
     backoffice_plugin.register(app)
+
+
+def _load_member() -> None:
+    """Load the member of the web session now (the loader puts their language where
+    `i18n.select_locale` reads it); API requests are loaded by their token."""
+    from buurthulp.auth.guards import current_member
+
+    if request.endpoint != "static":
+        current_member()
 
 
 def _check_request() -> None:
@@ -143,42 +155,3 @@ def _template_globals() -> dict[str, Any]:
         "menu": menu_for(member),
         "current_locale": select_locale(),
     }
-
-
-#: Every response's, unless a view sets its own (the standalone export page allows its
-#: own inline style by hash: privacy/views.py).
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
-)
-
-
-def _security_headers(response: Any) -> Any:
-    from buurthulp.auth.sessions import SESSION_KEY
-
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    # Pages and downloads for a logged-in member are theirs alone: no browser or proxy may
-    # keep a copy for the next person at a shared computer (a library, a community centre).
-    personal = (
-        SESSION_KEY in session  # logged in (or was: the cookie is theirs either way)
-        or "Authorization" in request.headers
-        or "attachment" in headers.get("Content-Disposition", "")
-    )
-    if personal:
-        headers["Cache-Control"] = "no-store"
-        headers.setdefault("Vary", "Cookie")
-    if request.is_secure or response_is_https_site():
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    return response
-
-
-def response_is_https_site() -> bool:
-    """Production served under an https base URL: HSTS even when TLS ends at a proxy."""
-    from flask import current_app
-
-    config = current_app.config
-    return config["ENV"] == "production" and config["BUURTHULP_BASE_URL"].startswith("https://")

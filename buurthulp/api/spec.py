@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from buurthulp.auth.guards import MEMBER, PUBLIC
 from buurthulp.errors import BuurthulpError, InvalidInput, NotAllowed, NotAuthenticated
+from buurthulp.i18n import MEMBER_LOCALE
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import MAX_ID, control_in_json, refuse_control_characters
 from buurthulp.schemas_base import StrictModel
@@ -156,6 +157,7 @@ def _authenticate() -> None:
             code="second_factor_required",
         )
     g.api_member = found.member
+    g.setdefault(MEMBER_LOCALE, found.member.locale)
 
 
 def parse_body(model: type[BaseModel]) -> BaseModel:

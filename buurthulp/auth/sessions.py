@@ -25,6 +25,7 @@ from buurthulp.auth.models import AuthSession, Member
 from buurthulp.auth.services import end_all_sessions, record_login, token_hash
 from buurthulp.db import transaction
 from buurthulp.extensions import db
+from buurthulp.i18n import MEMBER_LOCALE
 from buurthulp.models_base import utcnow
 
 SESSION_KEY = "sid"
@@ -121,6 +122,7 @@ def load_web_member(user_id: str) -> Member | None:
         return None
     g.auth_session_id = found[1]
     g.second_factor_passed = found[2] is not None
+    g.setdefault(MEMBER_LOCALE, found[0].locale)
     return found[0]
 
 

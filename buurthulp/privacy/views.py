@@ -18,6 +18,7 @@ from buurthulp.auth.models import Member
 from buurthulp.auth.roles import Permission
 from buurthulp.backoffice.guards import asks_reason
 from buurthulp.errors import Conflict, InvalidInput
+from buurthulp.headers import CONTENT_SECURITY_POLICY
 from buurthulp.i18n import gettext as _
 from buurthulp.ledger.services import balance_minutes
 from buurthulp.matches.services import matches_of
@@ -33,7 +34,6 @@ from buurthulp.privacy.forms import (
 )
 from buurthulp.privacy.schemas import MemberExport
 from buurthulp.privacy.services import record_staff_view
-from buurthulp.web import CONTENT_SECURITY_POLICY
 
 bp = Blueprint("privacy", __name__)
 
