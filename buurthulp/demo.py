@@ -19,13 +19,13 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from buurthulp.accounts.roles import assign_role
+from buurthulp.accounts.second_factor import enable_with_secret
 from buurthulp.accounts.services import count_members, create_member, set_tags
 from buurthulp.auth import totp
 from buurthulp.auth.passwords import hash_password
 from buurthulp.auth.permissions import DEMO
 from buurthulp.auth.roles import Role
-from buurthulp.auth.second_factor import enable_with_secret
-from buurthulp.auth.services import assign_role
 from buurthulp.db import transaction
 from buurthulp.extensions import db
 from buurthulp.neighbourhoods.services import save_neighbourhood

@@ -19,13 +19,13 @@ from buurthulp.names import member_name
 def register_web(app: Flask) -> None:
     from buurthulp import models  # noqa: F401  (every table known to Alembic)
     from buurthulp.accounts.cli import users_cli
+    from buurthulp.accounts.login_views import bp as auth_bp
+    from buurthulp.accounts.second_factor import register_notification_kinds
     from buurthulp.accounts.views import bp as accounts_bp
     from buurthulp.admin.views import bp as admin_bp
     from buurthulp.api import bp as api_bp
     from buurthulp.audit.views import bp as audit_bp
-    from buurthulp.auth.second_factor import register_notification_kinds
     from buurthulp.auth.sessions import load_web_member
-    from buurthulp.auth.views import bp as auth_bp
     from buurthulp.core.views import bp as core_bp
     from buurthulp.demo import demo_command
     from buurthulp.notifications.views import bp as notifications_bp

@@ -8,12 +8,12 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
+from buurthulp.accounts.second_factor import enable_with_secret
 from buurthulp.accounts.services import create_member
 from buurthulp.auth import totp
 from buurthulp.auth.models import Member, SecondFactor
 from buurthulp.auth.permissions import CLI
 from buurthulp.auth.roles import Role
-from buurthulp.auth.second_factor import enable_with_secret
 from buurthulp.extensions import db
 from buurthulp.neighbourhoods.models import Neighbourhood
 from buurthulp.neighbourhoods.services import save_neighbourhood

@@ -8,8 +8,9 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
+from buurthulp.accounts import second_factor
 from buurthulp.accounts.services import create_member
-from buurthulp.auth import second_factor, totp
+from buurthulp.auth import totp
 from buurthulp.auth.roles import Role
 from buurthulp.auth.services import member_by_email
 from buurthulp.errors import BuurthulpError

@@ -1,4 +1,5 @@
-"""Sign-up forms. Length limits here are the first line; services check again."""
+"""Account forms: sign up, log in, passwords. Length limits here are the first line;
+services check again."""
 
 from __future__ import annotations
 
@@ -6,10 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from buurthulp.auth.forms import REQUIRED
 from buurthulp.auth.services import EMAIL_MAX, NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
 from buurthulp.i18n import lazy_gettext as _l
-from buurthulp.listings.forms import SLOT_CHOICES, MultiCheckboxField
+from buurthulp.widgets import REQUIRED, SLOT_CHOICES, MultiCheckboxField
 
 
 class RegisterForm(FlaskForm):
@@ -87,4 +87,69 @@ class ProfileForm(FlaskForm):
         _l("Phone number (optional)"),
         validators=[Length(max=32)],
         description=_l("Only a neighbour you agreed with sees it, and your coordinator."),
+    )
+
+
+# Logging in and passwords ----------------------------------------------------------------
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(REQUIRED), Length(max=EMAIL_MAX)]
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(REQUIRED), Length(max=PASSWORD_MAX)]
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"), validators=[DataRequired(REQUIRED), Length(max=EMAIL_MAX)]
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(REQUIRED), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(REQUIRED), Length(max=PASSWORD_MAX)]
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(REQUIRED), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)],
+    )
+
+
+class CodeForm(FlaskForm):
+    """The second step of logging in: a code from the app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(REQUIRED), Length(max=40)],
+        description=_l(
+            "The 6 digits your app shows now. No phone at hand? Type one of your recovery codes."
+        ),
+    )
+
+
+class SetUpCodeForm(FlaskForm):
+    code = StringField(
+        _l("Code from the app"),
+        validators=[DataRequired(REQUIRED), Length(max=40)],
+        description=_l("The 6 digits the app shows after scanning."),
+    )
+
+
+class TurnOffForm(FlaskForm):
+    """Shown beside the set-up form: made with `prefix="off"` so the two never share ids."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(REQUIRED), Length(max=40)],
+        description=_l("A code from the app or a recovery code, to show it is you."),
     )

@@ -16,17 +16,12 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from buurthulp.accounts.passwords import password_fingerprint
 from buurthulp.auth.models import Member, MemberTag, RoleAssignment
 from buurthulp.auth.passwords import hash_password, verify_password
 from buurthulp.auth.permissions import Actor
 from buurthulp.auth.roles import Role
-from buurthulp.auth.services import (
-    clean_display_name,
-    clean_email,
-    clean_password,
-    member_by_email,
-    password_fingerprint,
-)
+from buurthulp.auth.services import clean_display_name, clean_email, clean_password, member_by_email
 from buurthulp.db import transaction
 from buurthulp.errors import Conflict, InvalidInput, NotAllowed
 from buurthulp.extensions import db

@@ -12,8 +12,8 @@ from buurthulp.auth.limits import address_limit
 from buurthulp.extensions import limiter
 from buurthulp.i18n import DEFAULT_LOCALE, LOCALES
 from buurthulp.i18n import gettext as _
-from buurthulp.listings.forms import slot_values, slots_of
 from buurthulp.pages import Outcome, handle_form
+from buurthulp.widgets import slot_values, slots_of
 
 bp = Blueprint("accounts", __name__)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, url_for
 
+from buurthulp.accounts import roles as staff_roles
+from buurthulp.accounts import second_factor
 from buurthulp.admin.forms import (
     TRUST_CHOICES,
     CategoryEditForm,
@@ -14,7 +16,6 @@ from buurthulp.admin.forms import (
     RetryForm,
     RoleForm,
 )
-from buurthulp.auth import second_factor
 from buurthulp.auth import services as auth_services
 from buurthulp.auth.guards import current_member, requires
 from buurthulp.auth.roles import Permission, Role
@@ -163,10 +164,10 @@ def roles():
         if member is None:
             raise InvalidInput(_("No member has this e-mail address."), field="email")
         hood = hoods.find_neighbourhood(form.neighbourhood_id.data)
-        auth_services.assign_role(member, Role(form.role.data), neighbourhood=hood, actor=actor)
+        staff_roles.assign_role(member, Role(form.role.data), neighbourhood=hood, actor=actor)
         return _("The role has been given."), url_for("admin.roles")
 
-    staff = auth_services.staff_members()
+    staff = staff_roles.staff_members()
     record_staff_view(viewer=actor, subject_ids=[m.id for m in staff], what="staff-list")
     return handle_form(form, act, "admin/roles.html", staff=staff)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,7 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from buurthulp.auth.roles import Role
 from buurthulp.extensions import db
 from buurthulp.models_base import UTCDateTime, utcnow
-from buurthulp.neighbourhoods.models import Neighbourhood
+
+if TYPE_CHECKING:  # the table is found by name: identity sits below the neighbourhoods
+    from buurthulp.neighbourhoods.models import Neighbourhood
 
 ROLE_VALUES = ", ".join(f"'{r.value}'" for r in Role)
 
@@ -56,15 +58,15 @@ class Member(db.Model):
     # safeguards set it; the marketplace reads it where a category needs a trusted helper.
     trust_level: Mapped[str] = mapped_column(String(8), default="new")
     locale: Mapped[str] = mapped_column(String(5), default="nl")
-    # active_history: the old value is known when it changes, so leaving "active" ends
-    # every session (auth.services) even when the status was not loaded before.
+    # Leaving "active" goes through `auth.services.deactivate`, which ends every session
+    # (active_history: a tripwire there sees the old value even when it was not loaded).
     status: Mapped[str] = mapped_column(String(16), default="active", active_history=True)
     # Bumped on password change and "log out everywhere": every API token stops working.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    neighbourhood: Mapped[Neighbourhood | None] = relationship()
+    neighbourhood: Mapped[Neighbourhood | None] = relationship("Neighbourhood")
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="member", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -155,7 +157,7 @@ class RoleAssignment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     member: Mapped[Member] = relationship(back_populates="roles")
-    neighbourhood: Mapped[Neighbourhood | None] = relationship()
+    neighbourhood: Mapped[Neighbourhood | None] = relationship("Neighbourhood")
 
 
 class MemberTag(db.Model):

@@ -1,8 +1,10 @@
-"""Identity: who someone is and how they prove it. Log in, passwords, reset, tokens, roles.
+"""Identity: who someone is and how they prove it. Names and addresses as we accept them,
+logging in, the end of every session, API tokens.
 
-The account lifecycle (register, create, move home) lives one floor up, in
-`buurthulp.accounts`. Services take plain values and the acting member, never the request;
-each user action is one `transaction()`. Errors are BuurthulpError subclasses with a
+What a member does with their account (register, passwords, roles, the second factor) lives
+one floor up, in `buurthulp.accounts`, and writes the audit log; this floor writes none.
+Services take plain values and the acting member, never the request; each user action is
+one `transaction()`. Errors are BuurthulpError subclasses with a
 message a person can read.
 """
 
@@ -15,32 +17,23 @@ from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import event, inspect, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from buurthulp.audit import services as audit
 from buurthulp.auth import totp
-from buurthulp.auth.models import ApiToken, AuthSession, Member, RoleAssignment
-from buurthulp.auth.passwords import hash_password, verify_password
-from buurthulp.auth.permissions import Actor, may
-from buurthulp.auth.roles import Permission, Role
+from buurthulp.auth.models import ApiToken, AuthSession, Member
+from buurthulp.auth.passwords import verify_password
 from buurthulp.db import transaction
-from buurthulp.errors import Conflict, InvalidInput, NotAllowed, NotAuthenticated
+from buurthulp.errors import InvalidInput, NotAllowed, NotAuthenticated
 from buurthulp.extensions import db
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import has_control, has_format_character
-from buurthulp.links import absolute_url
 from buurthulp.models_base import utcnow
-from buurthulp.neighbourhoods.models import Neighbourhood
-from buurthulp.outbox.services import link_marker, link_minter, queue_mail
 
 NAME_MAX = 80
 EMAIL_MAX = 254
 PASSWORD_MIN = 10
 PASSWORD_MAX = 200
-RESET_SALT = "password-reset"
 # Words only the system may put beside a name: staff are marked by the site, not by
 # themselves, so nobody can pass as a coordinator by choosing a name.
 _ROLE_WORDS = re.compile(
@@ -166,117 +159,39 @@ def end_all_sessions(member_id: int, *, keep_session_id: int | None = None) -> N
     )
 
 
+def deactivate(member: Member, status: str) -> None:
+    """The one way a member stops being active (suspended, erased): the status changes and
+    every session and API token ends at once, in the caller's transaction. Restoring the
+    account later does not bring an old session or token back: they start with a new login.
+    (The live-session and token checks refuse an inactive member too.)"""
+    if status == "active":
+        raise ValueError("deactivate() is for leaving the active status")
+    leaving: set[int] = db.session().info.setdefault(_DEACTIVATING, set())
+    leaving.add(id(member))
+    try:
+        member.status = status
+        db.session.flush()
+    finally:
+        leaving.discard(id(member))
+    end_all_sessions(member.id)
+
+
+_DEACTIVATING = "buurthulp_deactivating"
+
+
 @event.listens_for(Session, "before_flush")
-def _end_sessions_when_no_longer_active(session: Session, _context: object, _objs: object) -> None:
-    """A member who stops being active (suspended, erased) is logged out on every device at
-    once, whichever service changes the status: restoring the account later must not bring
-    an old session or token back to life. (The live-session and token checks refuse an
-    inactive member too; this makes the end final.)"""
+def _only_deactivate_ends_active(session: Session, _context: object, _objs: object) -> None:
+    """A tripwire, not a second way: a status that leaves "active" anywhere but in
+    `deactivate` would leave the member's sessions running, so the flush refuses it."""
+    leaving = session.info.get(_DEACTIVATING, set())
     for obj in session.dirty:
-        if not isinstance(obj, Member) or obj.status == "active":
-            continue
-        if "active" not in inspect(obj).attrs.status.history.deleted:
-            continue
-        now = utcnow()
-        connection = session.connection()  # Core statements: no autoflush inside a flush
-        connection.execute(
-            update(AuthSession.__table__)
-            .where(AuthSession.member_id == obj.id, AuthSession.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
-        connection.execute(
-            update(ApiToken.__table__)
-            .where(ApiToken.member_id == obj.id, ApiToken.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
-        obj.session_version = Member.session_version + 1
-
-
-def change_password(
-    member: Member, *, current: object, new: object, keep_session_id: int | None
-) -> Member:
-    """Change the password; every other session and every API token ends."""
-    if not isinstance(current, str) or not verify_password(member.password_hash, current):
-        raise InvalidInput(_("Your current password is not right."), field="current_password")
-    new_password = clean_password(new, field="new_password")
-    new_hash = hash_password(new_password)
-    with transaction():
-        fresh = db.session.get_one(Member, member.id)
-        fresh.password_hash = new_hash
-        end_all_sessions(fresh.id, keep_session_id=keep_session_id)
-    return fresh
-
-
-# Password reset -----------------------------------------------------------------------------
-
-
-def _reset_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
-
-
-def password_fingerprint(member: Member) -> str:
-    """Part of every mailed token: it stops working once the password (hash) changes."""
-    return hashlib.sha256((member.password_hash or "").encode()).hexdigest()[:16]
-
-
-@link_minter("password-reset")
-def _mint_reset_link(member_id: int | None, _params: dict[str, object]) -> str:
-    """Made when the mail is sent, never stored; valid for an hour from then."""
-    member = db.session.get(Member, member_id) if member_id else None
-    if member is None:
-        raise LookupError("the member of this reset mail is gone")
-    token = _reset_serializer().dumps({"m": member.id, "f": password_fingerprint(member)})
-    return absolute_url("auth.reset_password", token=token)
-
-
-def request_password_reset(email: object) -> None:
-    """Mail a reset link when the address has an active account; silent otherwise."""
-    try:
-        address = clean_email(email)
-    except InvalidInput:
-        return
-    with transaction():
-        member = member_by_email(address)
-        if member is None or not member.is_active:
-            return
-        queue_mail(
-            to=address,
-            member_id=member.id,
-            subject=_("Reset your Buurthulp password"),
-            body=_(
-                "Hello %(name)s,\n\nSomeone (hopefully you) asked to reset your password. "
-                "Open this link within an hour to choose a new one:\n\n%(url)s\n\n"
-                "Did you not ask for this? Then you can ignore this e-mail.",
-                name=member.display_name,
-                url=link_marker("reset"),
-            ),
-            links={"reset": ("password-reset", {})},
-        )
-
-
-def reset_password(token: object, new_password: object) -> Member:
-    """Set a new password from a mailed token; the token works once and for an hour."""
-    invalid = InvalidInput(
-        _("This reset link is not valid any more. Ask for a new one."), field="token"
-    )
-    if not isinstance(token, str) or len(token) > 500:
-        raise invalid
-    try:
-        data = _reset_serializer().loads(
-            token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"]
-        )
-    except (SignatureExpired, BadSignature):
-        raise invalid from None
-    if not isinstance(data, dict) or not isinstance(data.get("m"), int):
-        raise invalid
-    new_hash = hash_password(clean_password(new_password))
-    with transaction():
-        member = db.session.get(Member, data["m"])
-        if member is None or data.get("f") != password_fingerprint(member) or not member.is_active:
-            raise invalid
-        member.password_hash = new_hash
-        end_all_sessions(member.id)
-    return member
+        if (
+            isinstance(obj, Member)
+            and obj.status != "active"
+            and id(obj) not in leaving
+            and "active" in inspect(obj).attrs.status.history.deleted
+        ):
+            raise RuntimeError("a member leaves 'active' only through deactivate()")
 
 
 # API tokens ---------------------------------------------------------------------------------
@@ -353,59 +268,3 @@ def revoke_api_token(token: str) -> None:
             .values(revoked_at=utcnow())
             .execution_options(synchronize_session=False)
         )
-
-
-# Roles --------------------------------------------------------------------------------------
-
-
-def assign_role(
-    member: Member, role: Role, *, neighbourhood: Neighbourhood | None, actor: Actor
-) -> RoleAssignment:
-    """Give a member a role. Coordinators and outreach workers work in one neighbourhood;
-    an admin role is global only."""
-    if not may(actor, Permission.ROLES_MANAGE):
-        raise NotAllowed(_("Only an admin can give roles."))
-    if role in (Role.COORDINATOR, Role.OUTREACH) and neighbourhood is None:
-        raise InvalidInput(_("Choose the neighbourhood this role is for."), field="neighbourhood")
-    if role in (Role.ADMIN, Role.RESIDENT) and neighbourhood is not None:
-        raise InvalidInput(
-            _("An admin works for all neighbourhoods: choose “All neighbourhoods”."),
-            field="neighbourhood",
-        )
-    try:
-        with transaction():
-            assignment = RoleAssignment(
-                member_id=member.id,
-                role=role.value,
-                neighbourhood_id=neighbourhood.id if neighbourhood else None,
-            )
-            db.session.add(assignment)
-            db.session.flush()
-            # New powers start with a new login, on every device (and, for staff, with
-            # their second factor).
-            end_all_sessions(member.id)
-            audit.record(
-                actor,
-                "role-change",
-                member_id=member.id,
-                neighbourhood_id=neighbourhood.id if neighbourhood else None,
-                note=f"+ {role.value}" + (f" ({neighbourhood.name})" if neighbourhood else ""),
-            )
-    except IntegrityError:
-        raise Conflict(_("This member already has that role.")) from None
-    # The member's loaded roles would otherwise miss this one until the next commit (a
-    # demo town built in one transaction refused a coordinator in their second area).
-    if member in db.session:
-        db.session.expire(member, ["roles"])
-    return assignment
-
-
-def staff_members() -> list[Member]:
-    """Everyone with a staff role, by name: the admin's roles page."""
-    return list(
-        db.session.scalars(
-            select(Member)
-            .where(Member.roles.any(RoleAssignment.role != Role.RESIDENT.value))
-            .order_by(Member.display_name, Member.id)
-        )
-    )

@@ -14,6 +14,8 @@ from __future__ import annotations
 import secrets
 import time
 from datetime import timedelta
+from functools import cache
+from typing import Any
 
 from flask import current_app, g, session
 from flask_login import login_user, logout_user
@@ -94,18 +96,21 @@ def held_email() -> str:
     return db.session.scalar(select(Member.email).where(Member.id == member_id)) or ""
 
 
-# Built once: every page runs it, so it should cost one round trip and no query building.
-_LIVE_SESSION = (
-    select(Member, AuthSession.id, AuthSession.second_factor_at)
-    .join(AuthSession, AuthSession.member_id == Member.id)
-    .options(joinedload(Member.roles), joinedload(Member.neighbourhood))
-    .where(
-        AuthSession.token_hash == bindparam("token_hash"),
-        AuthSession.revoked_at.is_(None),
-        AuthSession.expires_at > bindparam("now"),
-        Member.status == "active",
+@cache
+def _live_session() -> Any:
+    """Built once, on first use (when every model is mapped): every page runs it, so it
+    should cost one round trip and no query building."""
+    return (
+        select(Member, AuthSession.id, AuthSession.second_factor_at)
+        .join(AuthSession, AuthSession.member_id == Member.id)
+        .options(joinedload(Member.roles), joinedload(Member.neighbourhood))
+        .where(
+            AuthSession.token_hash == bindparam("token_hash"),
+            AuthSession.revoked_at.is_(None),
+            AuthSession.expires_at > bindparam("now"),
+            Member.status == "active",
+        )
     )
-)
 
 
 def load_web_member(user_id: str) -> Member | None:
@@ -114,7 +119,7 @@ def load_web_member(user_id: str) -> Member | None:
     if not isinstance(secret, str) or not 20 <= len(secret) <= 100:
         return None
     found = (
-        db.session.execute(_LIVE_SESSION, {"token_hash": token_hash(secret), "now": utcnow()})
+        db.session.execute(_live_session(), {"token_hash": token_hash(secret), "now": utcnow()})
         .unique()
         .first()
     )

@@ -2,7 +2,7 @@
 
 Plain helpers that only read or flush, so the login, the API token and the set-up services
 can each check a code inside their own transaction. The services people use (set up, turn
-off, reset) are in `buurthulp.auth.second_factor`.
+off, reset) are in `buurthulp.accounts.second_factor`.
 """
 
 from __future__ import annotations

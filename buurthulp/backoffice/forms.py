@@ -12,8 +12,7 @@ from buurthulp.backoffice.trust import STEPS
 from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.inputs import is_id
 from buurthulp.privacy.services import REASONS
-
-REQUIRED = _l("This field is required.")
+from buurthulp.widgets import REQUIRED
 
 
 class ReasonForm(FlaskForm):

@@ -18,8 +18,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.ledger.services import LIMIT_BOUND, MAX_TRANSFER_MINUTES, TEXT_MAX
+from buurthulp.widgets import REQUIRED
 
-REQUIRED = _l("This field is required.")
 MAX_HOURS = MAX_TRANSFER_MINUTES // 60
 
 

@@ -13,13 +13,11 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from buurthulp.i18n import LOCAL_TZ
 from buurthulp.i18n import lazy_gettext as _l
@@ -29,35 +27,7 @@ from buurthulp.listings.services import (
     TITLE_MAX,
     ListingInput,
 )
-
-REQUIRED = _l("This field is required.")
-SLOT_CHOICES = [
-    ("1", _l("Weekday mornings")),
-    ("2", _l("Weekday afternoons")),
-    ("4", _l("Weekday evenings")),
-    ("8", _l("Weekend mornings")),
-    ("16", _l("Weekend afternoons")),
-    ("32", _l("Weekend evenings")),
-]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Checkboxes for several choices (works without JavaScript)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def slots_of(values: list[str] | None) -> int:
-    total = 0
-    for value in values or []:
-        if value.isdigit() and int(value) in (1, 2, 4, 8, 16, 32):
-            total |= int(value)
-    return total
-
-
-def slot_values(bits: int) -> list[str]:
-    return [value for value, _label in SLOT_CHOICES if bits & int(value)]
+from buurthulp.widgets import REQUIRED, SLOT_CHOICES, MultiCheckboxField, slots_of
 
 
 class ListingForm(FlaskForm):

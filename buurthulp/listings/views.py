@@ -25,7 +25,6 @@ from buurthulp.listings.forms import (
     ListingForm,
     ReactForm,
     SkipForm,
-    slot_values,
 )
 from buurthulp.listings.models import Listing
 from buurthulp.matches import services as matches
@@ -34,6 +33,7 @@ from buurthulp.matching import suggestions as suggestion_service
 from buurthulp.models_base import utcnow
 from buurthulp.pages import Outcome, handle_form
 from buurthulp.safety import moderation
+from buurthulp.widgets import slot_values
 
 bp = Blueprint("listings", __name__, url_prefix="/hulp")
 

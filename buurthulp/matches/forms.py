@@ -10,8 +10,7 @@ from wtforms import IntegerField, RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from buurthulp.i18n import lazy_gettext as _l
-
-REQUIRED = _l("This field is required.")
+from buurthulp.widgets import REQUIRED
 
 
 class MessageForm(FlaskForm):

@@ -31,7 +31,7 @@ from buurthulp.auth.models import ApiToken, AuthSession, Member
 from buurthulp.auth.passwords import verify_password
 from buurthulp.auth.permissions import Actor, SystemActor, may
 from buurthulp.auth.roles import Permission
-from buurthulp.auth.services import end_all_sessions
+from buurthulp.auth.services import deactivate
 from buurthulp.db import transaction
 from buurthulp.errors import Conflict, InvalidInput, NotFound
 from buurthulp.extensions import db
@@ -170,8 +170,7 @@ def _erase_locked(member: Member, *, actor: Actor, now: datetime) -> Erasure:
     )
     forget_recipient(member_id, old_email)
     withdraw_all(member_id, now=now)
-    _pseudonymise(member, pseudonym)
-    end_all_sessions(member_id)
+    _pseudonymise(member, pseudonym)  # deactivates: every session and token ends
     for model in (AuthSession, ApiToken):
         db.session.execute(
             delete(model)
@@ -203,6 +202,6 @@ def _pseudonymise(member: Member, pseudonym: str) -> None:
     member.home_cell = None
     member.availability, member.radius_m, member.languages = 0, 2000, ""
     member.trust_level, member.last_login_at = "new", None
-    member.status = "erased"
+    deactivate(member, "erased")  # every session and token ends now
     member.tags.clear()
     db.session.flush()

@@ -17,8 +17,7 @@ from buurthulp.auth.services import NAME_MAX, PASSWORD_MAX
 from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.privacy.consents import METHOD_LABELS, PURPOSES, STAFF_METHODS
 from buurthulp.privacy.erasure import NOTE_MAX
-
-REQUIRED = _l("This field is required.")
+from buurthulp.widgets import REQUIRED
 
 
 class GiveConsentForm(FlaskForm):

@@ -8,8 +8,7 @@ from wtforms import RadioField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from buurthulp.i18n import lazy_gettext as _l
-
-REQUIRED = _l("This field is required.")
+from buurthulp.widgets import REQUIRED
 
 
 class ButtonForm(FlaskForm):

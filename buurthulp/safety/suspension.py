@@ -17,7 +17,7 @@ from buurthulp.audit import services as audit
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import holders_of, may
 from buurthulp.auth.roles import Permission
-from buurthulp.auth.services import end_all_sessions
+from buurthulp.auth.services import deactivate
 from buurthulp.db import transaction
 from buurthulp.errors import Conflict, NotAllowed, NotFound
 from buurthulp.extensions import db
@@ -99,7 +99,7 @@ def suspend_in_transaction(
     if member.status != "active":
         raise Conflict(_("Only an active account can be suspended."))
     now = utcnow()
-    member.status = "suspended"
+    deactivate(member, "suspended")  # every session and token ends now
     row = Suspension(
         member_id=member.id,
         reason=reason,
@@ -110,7 +110,6 @@ def suspend_in_transaction(
     )
     db.session.add(row)
     db.session.flush()
-    end_all_sessions(member.id)
     for listing in db.session.scalars(
         select(Listing).where(Listing.owner_id == member.id, Listing.status == "open")
     ):

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from buurthulp.accounts import roles
 from buurthulp.audit import services as audit
 from buurthulp.audit.models import AuditEntry
-from buurthulp.auth import services as auth_services
 from buurthulp.auth.roles import Role
 from buurthulp.errors import LimitExceeded, NotAllowed
 from buurthulp.extensions import db
@@ -105,7 +105,7 @@ def test_a_role_change_is_logged_and_ends_the_members_sessions(town, client) -> 
     bert, admin = town["bert"], town["admin"]
     client.post("/inloggen", data={"email": bert.email, "password": PASSWORD})
     assert client.get("/account").status_code == 200
-    auth_services.assign_role(bert, Role.COORDINATOR, neighbourhood=town["hood"], actor=admin)
+    roles.assign_role(bert, Role.COORDINATOR, neighbourhood=town["hood"], actor=admin)
     [row] = _rows(kind="role-change")
     assert (row.actor_id, row.member_id, row.neighbourhood_id) == (
         admin.id,

@@ -17,8 +17,9 @@ from flask import Flask
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
+from buurthulp.accounts import second_factor
 from buurthulp.audit.models import AuditEntry
-from buurthulp.auth import second_factor, totp
+from buurthulp.auth import totp
 from buurthulp.auth.models import (
     ApiToken,
     AuthSession,
@@ -475,8 +476,21 @@ def test_only_an_admin_may_reset(people):
 
 
 def _set_status(member: Member, status: str) -> None:
+    from buurthulp.auth.services import deactivate
+
     with transaction():
-        db.session.get_one(Member, member.id).status = status
+        fresh = db.session.get_one(Member, member.id)
+        if status == "active":
+            fresh.status = status
+        else:
+            deactivate(fresh, status)  # the one way out of "active"
+
+
+def test_leaving_active_any_other_way_is_refused(people) -> None:
+    """Sessions end one way: a status written past `deactivate` would leave them running."""
+    with pytest.raises(RuntimeError, match="deactivate"), transaction():
+        db.session.get_one(Member, people.anna.id).status = "suspended"
+    assert db.session.get_one(Member, people.anna.id).status == "active"
 
 
 def test_a_suspended_member_is_logged_out_everywhere_at_once_and_stays_out(

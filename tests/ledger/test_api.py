@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from buurthulp.auth.services import deactivate
 from buurthulp.ledger import services
 from tests.ledger.helpers import Town, balance, snapshot
 
@@ -96,7 +97,7 @@ def test_unknown_far_or_erased_recipients_are_404(client, api_headers, town, who
     target = {"unknown": 999_999, "stranger": town.stranger.id, "erased": town.carol.id}[who]
     if who == "erased":
         with transaction():
-            town.carol.status = "erased"
+            deactivate(town.carol, "erased")
     response = post(client, api_headers(town.alice), body(town, to_member_id=target))
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"

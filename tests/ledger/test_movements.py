@@ -7,6 +7,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from buurthulp.accounts.services import move_home
+from buurthulp.auth.services import deactivate
 from buurthulp.db import transaction
 from buurthulp.errors import Conflict, InvalidInput, LimitExceeded, NotAllowed, NotFound
 from buurthulp.extensions import db
@@ -183,7 +184,7 @@ def test_unknown_erased_or_far_away_recipients_are_not_found(town: Town) -> None
     with pytest.raises(NotFound):
         thank(town, 5, to=town.stranger)
     with transaction():
-        town.carol.status = "erased"
+        deactivate(town.carol, "erased")
     with pytest.raises(NotFound):
         thank(town, 5, to=town.carol)
     assert verify() == []

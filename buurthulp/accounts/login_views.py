@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
-from buurthulp.auth import second_factor, services, sessions, totp
-from buurthulp.auth.forms import (
+from buurthulp.accounts import passwords, second_factor
+from buurthulp.accounts.forms import (
     ChangePasswordForm,
     CodeForm,
     ForgotPasswordForm,
@@ -17,6 +17,7 @@ from buurthulp.auth.forms import (
     SetUpCodeForm,
     TurnOffForm,
 )
+from buurthulp.auth import services, sessions, totp
 from buurthulp.auth.guards import (
     before_second_factor,
     current_member,
@@ -115,7 +116,7 @@ def forgot_password():
     form = ForgotPasswordForm()
 
     def act() -> Outcome:
-        services.request_password_reset(form.email.data)
+        passwords.request_password_reset(form.email.data)
         return (
             _(
                 "If this address has an account, we have sent an e-mail with a link. "
@@ -134,7 +135,7 @@ def reset_password(token: str):
     form = ResetPasswordForm()
 
     def act() -> Outcome:
-        services.reset_password(token, form.password.data)
+        passwords.reset_password(token, form.password.data)
         return _("Your password has been changed. You can log in now."), url_for("auth.login")
 
     return handle_form(form, act, "auth/reset.html")
@@ -149,7 +150,7 @@ def change_password():
     form = ChangePasswordForm()
 
     def act() -> Outcome:
-        services.change_password(
+        passwords.change_password(
             current_member(),
             current=form.current_password.data,
             new=form.new_password.data,
