@@ -94,14 +94,14 @@ def register_web(app: Flask) -> None:
 
 def _register_optional(app: Flask) -> None:
     """Features that plug in their own blueprint, CLI group and template globals."""
-    from buurthulp import marketplace
     from buurthulp.backoffice import plugin as backoffice_plugin
     from buurthulp.ledger import plugin as ledger_plugin
+    from buurthulp.marketplace import plugin as marketplace_plugin
     from buurthulp.privacy import plugin as privacy_plugin
     from buurthulp.safety import plugin as safety_plugin
 
     ledger_plugin.register(app)
-    marketplace.register(app)
+    marketplace_plugin.register(app)
     privacy_plugin.register(app)
     safety_plugin.register(app)
     backoffice_plugin.register(app)

@@ -156,7 +156,7 @@ class Factories:
     def reason(self, viewer: Member, *subjects: Member, reason: str = "request") -> None:
         """`viewer` (staff) gave today's reason for opening these residents' data, as the
         "why do you open this?" form would: single-resident staff pages then open."""
-        from buurthulp.backoffice.reasons import give_reason
+        from buurthulp.access.reasons import give_reason
 
         give_reason(viewer=viewer, subject_ids=[s.id for s in subjects], reason=reason)
 

@@ -13,13 +13,13 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select, text
 
+from buurthulp.access.models import AccessLogEntry
 from buurthulp.auth.models import AuthSession
 from buurthulp.errors import NotAllowed
 from buurthulp.extensions import db
 from buurthulp.ledger import services
 from buurthulp.ledger.models import Account, Transfer
 from buurthulp.notifications.models import Notification
-from buurthulp.privacy.models import AccessLogEntry
 from tests.factories import CENTRUM, OOST, PASSWORD, log_in
 
 

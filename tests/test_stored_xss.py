@@ -32,11 +32,11 @@ from typing import Any
 import pytest
 from markupsafe import escape
 
+from buurthulp.access.reasons import give_reason
 from buurthulp.accounts.services import update_profile
 from buurthulp.auth.models import Member
 from buurthulp.backoffice import queue as work
 from buurthulp.backoffice import residents, trust
-from buurthulp.backoffice.reasons import give_reason
 from buurthulp.ledger import services as ledger
 from buurthulp.listings import activities
 from buurthulp.listings.categories import add_category

@@ -16,6 +16,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from buurthulp.accounts.models import Consent
 from buurthulp.accounts.passwords import password_fingerprint
 from buurthulp.auth.models import Member, MemberTag, RoleAssignment
 from buurthulp.auth.passwords import hash_password, verify_password
@@ -33,8 +34,7 @@ from buurthulp.links import absolute_url
 from buurthulp.neighbourhoods.models import Neighbourhood
 from buurthulp.neighbourhoods.services import Home, resolve_home
 from buurthulp.outbox.services import link_marker, link_minter, queue_mail
-from buurthulp.privacy.models import Consent
-from buurthulp.safety.text import refuse_contact_details
+from buurthulp.protection.text import refuse_contact_details
 from buurthulp.signals import member_created, member_moved
 
 PRIVACY_PURPOSE = "privacy-statement"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, url_for
 
+from buurthulp.access.log import record_staff_view
 from buurthulp.accounts import roles as staff_roles
 from buurthulp.accounts import second_factor
 from buurthulp.admin.forms import (
@@ -25,7 +26,6 @@ from buurthulp.listings import categories as listing_categories
 from buurthulp.neighbourhoods import services as hoods
 from buurthulp.outbox import services as outbox
 from buurthulp.pages import Outcome, handle_form
-from buurthulp.privacy.services import record_staff_view
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 

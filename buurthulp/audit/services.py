@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from buurthulp.access.log import record_staff_view
 from buurthulp.audit.models import AuditEntry
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import Actor, SystemActor, may, scope_of
@@ -29,7 +30,6 @@ from buurthulp.i18n import LOCAL_TZ
 from buurthulp.i18n import gettext as _
 from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.inputs import InvalidQuery, decode_cursor, encode_cursor
-from buurthulp.privacy.services import record_staff_view
 
 NOTE_MAX = 500
 PAGE_SIZE = 50

@@ -4,39 +4,13 @@ again and name the field at fault."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from buurthulp.backoffice.residents import CONSENT, NOTE_MAX, REASON_MAX
 from buurthulp.backoffice.trust import STEPS
 from buurthulp.i18n import lazy_gettext as _l
-from buurthulp.inputs import is_id
-from buurthulp.privacy.services import REASONS
 from buurthulp.widgets import REQUIRED
-
-
-class ReasonForm(FlaskForm):
-    """Why do you open this? Asked once per resident per day."""
-
-    reason = RadioField(
-        _l("Why do you open this?"),
-        choices=[(key, label) for key, label in REASONS.items() if key != "overview"],
-        validators=[InputRequired(_l("Choose a reason."))],
-    )
-    explanation = StringField(
-        _l("In a few words (needed for “other”)"),
-        validators=[Optional(), Length(max=200)],
-    )
-    subjects = HiddenField()
-    next = HiddenField()
-
-    def subject_ids(self) -> list[int]:
-        ids = []
-        for part in (self.subjects.data or "").split(",")[:10]:
-            part = part.strip()
-            if part.isascii() and part.isdigit() and is_id(int(part)):
-                ids.append(int(part))
-        return ids
 
 
 class HandledForm(FlaskForm):

@@ -1,5 +1,6 @@
-"""The back office's tables: trust history, the vulnerable mark, proxy residents, notes of
-handled queue items, and the reasons staff gave before opening a resident's data.
+"""The back office's tables: trust history and notes of handled queue items. (The vulnerable
+mark and proxy residents are read by the marketplace: `buurthulp.protection.models`; the
+reasons staff give are `buurthulp.access.models`.)
 
 `Member.trust_level` stays the current level (matching reads it); `TrustRecord` keeps how
 each level was reached: by whom, when, and for a VOG its date of issue. The document itself
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from buurthulp.extensions import db
@@ -20,8 +21,6 @@ TRUST_LEVELS = ("new", "verified", "vog")
 # How a level was reached: met in person or an ID seen (verified), a VOG seen (vog), lowered
 # by a coordinator, or lapsed by the clock (a VOG older than three years).
 TRUST_HOWS = ("in-person", "id-seen", "vog", "lowered", "lapsed")
-CONSENT_HOWS = ("paper", "phone", "in-person")
-ACCESS_REASONS = ("request", "report", "resident-asked", "finance", "other")
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -56,41 +55,6 @@ class TrustRecord(db.Model):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Vulnerability(db.Model):
-    """A resident a coordinator marked vulnerable (kwetsbaar): only VOG-checked helpers see
-    their requests, contact goes through the coordinator, and nothing is confirmed for them
-    by the clock. The note is for professionals only."""
-
-    __tablename__ = "backoffice_vulnerable"
-
-    member_id: Mapped[int] = mapped_column(
-        ForeignKey("auth_member.id", ondelete="CASCADE"), primary_key=True
-    )
-    reason: Mapped[str] = mapped_column(String(200))
-    note: Mapped[str] = mapped_column(Text, default="")
-    marked_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("auth_member.id", ondelete="SET NULL")
-    )
-    marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class ProxyResident(db.Model):
-    """A resident without e-mail or computer, whose account a coordinator keeps: they post,
-    react, accept, confirm and write on the resident's behalf."""
-
-    __tablename__ = "backoffice_proxy_resident"
-    __table_args__ = (CheckConstraint(f"consent_how IN ({_in(CONSENT_HOWS)})", name="how_known"),)
-
-    member_id: Mapped[int] = mapped_column(
-        ForeignKey("auth_member.id", ondelete="CASCADE"), primary_key=True
-    )
-    consent_how: Mapped[str] = mapped_column(String(12))
-    created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("auth_member.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
 class HandledItem(db.Model):
     """A queue item without a "done" state of its own (a request nobody reacted to, a quiet
     vulnerable resident) left the queue: who handled it, when, and what they did."""
@@ -109,22 +73,3 @@ class HandledItem(db.Model):
     )
     handled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     note: Mapped[str] = mapped_column(String(500))
-
-
-class AccessReason(db.Model):
-    """Why a member of staff opens one resident's personal data today: asked once per
-    resident per day, carried by every access-log row of that day's views."""
-
-    __tablename__ = "backoffice_access_reason"
-    __table_args__ = (
-        UniqueConstraint("viewer_id", "subject_id", "day", name="uq_backoffice_access_reason"),
-        CheckConstraint(f"reason IN ({_in(ACCESS_REASONS)})", name="reason_known"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    viewer_id: Mapped[int] = mapped_column(ForeignKey("auth_member.id", ondelete="CASCADE"))
-    subject_id: Mapped[int] = mapped_column(ForeignKey("auth_member.id", ondelete="CASCADE"))
-    day: Mapped[date] = mapped_column(Date)
-    reason: Mapped[str] = mapped_column(String(20))
-    explanation: Mapped[str] = mapped_column(String(200), default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

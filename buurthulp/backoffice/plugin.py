@@ -12,6 +12,7 @@ from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
 from buurthulp.i18n import gettext as _
 from buurthulp.i18n import lazy_gettext as _l
+from buurthulp.jobs import register_job
 
 KINDS = {
     # kind: (topic, sentence)
@@ -87,11 +88,13 @@ def register(app: Flask) -> None:
     from buurthulp.backoffice import (  # noqa: F401  (the queue sources register themselves)
         other_sources,
         sources,
+        trust,
     )
     from buurthulp.backoffice.views import bp
     from buurthulp.notifications.services import register_kind
 
     app.register_blueprint(bp)
+    register_job(app, "trust", trust.tick)  # VOG renewal reminders, and lapsed VOGs
     for kind, (topic, sentence) in KINDS.items():
         register_kind(kind, sentence, topic=topic)
     app.jinja_env.globals["on_behalf"] = on_behalf

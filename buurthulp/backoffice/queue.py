@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from buurthulp.access.log import record_staff_view
 from buurthulp.audit import services as audit
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import Actor, may, scope_of
@@ -29,7 +30,6 @@ from buurthulp.extensions import db
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import InvalidQuery, clean_text, is_id
 from buurthulp.models_base import utcnow
-from buurthulp.privacy.services import record_staff_view
 
 #: Scope of a source: these neighbourhoods, or None for everywhere.
 Scope = set[int] | None

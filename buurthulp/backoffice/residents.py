@@ -15,13 +15,12 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import select
 
+from buurthulp.access.log import record_staff_view
 from buurthulp.accounts.services import clean_phone, create_member
 from buurthulp.audit import services as audit
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
-from buurthulp.backoffice.models import CONSENT_HOWS, ProxyResident, Vulnerability
-from buurthulp.backoffice.rules import acting_for
 from buurthulp.backoffice.trust import TrustStep, current_vog, history, vog_valid_until
 from buurthulp.db import transaction
 from buurthulp.errors import InvalidInput, NotAllowed, NotFound
@@ -37,7 +36,8 @@ from buurthulp.matches.services import matches_of, other_party
 from buurthulp.models_base import utcnow
 from buurthulp.neighbourhoods.models import Neighbourhood
 from buurthulp.neighbourhoods.services import resolve_home
-from buurthulp.privacy.services import record_staff_view
+from buurthulp.protection.marks import acting_for
+from buurthulp.protection.models import CONSENT_HOWS, ProxyResident, Vulnerability
 
 REASON_MAX = 200
 NOTE_MAX = 2000

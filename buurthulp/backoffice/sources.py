@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 
 from buurthulp.auth.models import Member, RoleAssignment
 from buurthulp.auth.roles import Role
-from buurthulp.backoffice.models import HandledItem, ProxyResident, Vulnerability
+from buurthulp.backoffice.models import HandledItem
 from buurthulp.backoffice.queue import LIST_MAX, QueueItem, Scope, SourceFn, register_source
 from buurthulp.extensions import db
 from buurthulp.i18n import gettext as _
@@ -22,6 +22,7 @@ from buurthulp.links import path_for
 from buurthulp.listings.models import Listing
 from buurthulp.matches import waiting
 from buurthulp.matches.models import Match, Message
+from buurthulp.protection.models import ProxyResident, Vulnerability
 
 VERIFY_DUE = timedelta(days=14)
 DISPUTE_DUE = timedelta(days=7)

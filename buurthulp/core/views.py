@@ -13,6 +13,7 @@ from flask import (
 )
 from sqlalchemy import text
 
+from buurthulp.access.log import access_log_for
 from buurthulp.auth import totp
 from buurthulp.auth.guards import (
     before_second_factor,
@@ -23,7 +24,6 @@ from buurthulp.auth.guards import (
 )
 from buurthulp.extensions import db
 from buurthulp.i18n import LOCALES
-from buurthulp.privacy.services import access_log_for
 from buurthulp.safety.services import my_blocks
 
 bp = Blueprint("core", __name__)

@@ -28,8 +28,8 @@ from buurthulp.listings.models import Listing, Signup
 from buurthulp.listings.services import get_listing, is_expired, not_found
 from buurthulp.models_base import utcnow
 from buurthulp.notifications.services import notify
-from buurthulp.safety.checks import blocked_between, blocked_ids
-from buurthulp.safety.text import refuse_contact_details
+from buurthulp.protection.blocks import blocked_between, blocked_ids
+from buurthulp.protection.text import refuse_contact_details
 
 MESSAGE_MAX = 2000
 LOOKAHEAD = 400  # dates of a series looked at, at most (a weekly series: ~8 years)

@@ -1,7 +1,7 @@
 """What happens by itself as time passes: a listing's end comes near, a standing offer is
 asked "still on?" (and paused when nobody answers), and (through the matches and
-activities) reminders. `flask listings tick` runs it all; tests pass `now` instead of
-waiting.
+activities) reminders. `flask listings tick` runs it with the other features' jobs
+(`buurthulp.jobs`); tests pass `now` instead of waiting.
 
 A paused listing is reminded and ends like an open one: pausing hides it from the feed,
 it does not stop its clock, so an owner who paused it is not surprised that it ended.
@@ -194,19 +194,10 @@ def pause_unanswered(now: datetime | None = None) -> int:
     return paused
 
 
-def tick(now: datetime | None = None) -> dict[str, int]:
-    """Everything the clock does, once (cron or a systemd timer, e.g. every hour)."""
-    from buurthulp.backoffice import trust
-    from buurthulp.listings import activities
-    from buurthulp.matches import services as matches
-
-    now = now or utcnow()
-    counts = {
+def tick(now: datetime) -> dict[str, int]:
+    """The listings' part of the clock (a registered job, see `buurthulp.jobs`)."""
+    return {
         "listing reminders": remind_expiring(now),
         "still on?": ask_still_on(now),
         "paused, no answer": pause_unanswered(now),
-        "activity reminders": activities.remind(now),
     }
-    counts.update({f"matches {k}": v for k, v in matches.tick(now).items()})
-    counts.update(trust.tick(now))  # VOG renewal reminders, and lapsed VOGs
-    return counts

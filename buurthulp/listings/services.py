@@ -17,7 +17,6 @@ from sqlalchemy.exc import IntegrityError
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import Actor, may
 from buurthulp.auth.roles import Permission
-from buurthulp.backoffice.rules import acting_for, is_vulnerable, record_proxy
 from buurthulp.db import transaction
 from buurthulp.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from buurthulp.extensions import db
@@ -31,6 +30,7 @@ from buurthulp.inputs import (
     clean_text,
     is_id,
 )
+from buurthulp.listings import premoderation
 from buurthulp.listings.models import (
     KINDS,
     RECURRENCES,
@@ -43,9 +43,9 @@ from buurthulp.listings.models import (
 )
 from buurthulp.listings.taxonomy import SHARED, SHARED_SLUGS
 from buurthulp.models_base import utcnow
-from buurthulp.safety import checks
-from buurthulp.safety.checks import blocked_between
-from buurthulp.safety.text import refuse_contact_details
+from buurthulp.protection.blocks import blocked_between
+from buurthulp.protection.marks import acting_for, is_vulnerable, record_proxy
+from buurthulp.protection.text import refuse_contact_details
 from buurthulp.signals import listing_closed
 
 LISTING_DAYS = 30
@@ -337,7 +337,9 @@ def post_listing(
                     neighbourhood_id=owner.neighbourhood_id,
                     category_id=category.id,
                     # A new member's first listings may wait for a coordinator's check.
-                    status=checks.status_for_new_listing(owner, writer=actor if proxy else None),
+                    status=premoderation.status_for_new_listing(
+                        owner, writer=actor if proxy else None
+                    ),
                     expires_at=_expiry(clean, now),
                     lat=owner.public_lat,
                     lon=owner.public_lon,
@@ -351,7 +353,7 @@ def post_listing(
                 db.session.add(listing)
                 db.session.flush()
                 if listing.status == "pending":
-                    checks.tell_moderators(listing)
+                    premoderation.tell_moderators(listing)
                 if proxy:
                     record_proxy(actor, owner, _("posted “%(title)s”", title=listing.title))
             return listing
@@ -413,7 +415,7 @@ def change_status(
             # Reopening answers an open "still on?" question (or one left unanswered).
             listing.still_on_asked_at = None
             # One closed while it waited for its check waits again.
-            target = checks.status_on_reopen(listing)
+            target = premoderation.status_on_reopen(listing)
         listing.status = target
         listing.closed_at = now if target == "closed" else None
         listing.updated_at = now

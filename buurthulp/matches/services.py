@@ -19,15 +19,6 @@ from buurthulp.audit import services as audit
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import holders_of, may
 from buurthulp.auth.roles import Permission
-from buurthulp.backoffice.rules import (
-    acting_for,
-    contact_person_for,
-    is_vulnerable,
-    record_proxy,
-    trust_needed_for,
-    trusted_enough,
-    vulnerable_ids,
-)
 from buurthulp.db import id_in, transaction
 from buurthulp.errors import Conflict, InvalidInput, LimitExceeded, NotAllowed, NotFound
 from buurthulp.extensions import db
@@ -41,8 +32,17 @@ from buurthulp.listings.services import get_listing, in_feed, trust_needed
 from buurthulp.matches.models import CONTACT_STATUSES, OPEN_STATUSES, Match, Message, ThanksNote
 from buurthulp.models_base import utcnow
 from buurthulp.notifications.services import notify
-from buurthulp.safety.checks import blocked_between
-from buurthulp.safety.text import refuse_contact_details
+from buurthulp.protection.blocks import blocked_between
+from buurthulp.protection.marks import (
+    acting_for,
+    contact_person_for,
+    is_vulnerable,
+    record_proxy,
+    trust_needed_for,
+    trusted_enough,
+    vulnerable_ids,
+)
+from buurthulp.protection.text import refuse_contact_details
 
 REACTION_MAX = 1000
 MESSAGE_MAX = 2000

@@ -7,11 +7,12 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from buurthulp.access.guards import asks_reason
+from buurthulp.access.log import record_staff_view
 from buurthulp.auth.guards import current_member, login_required, requires
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
-from buurthulp.backoffice.guards import asks_reason
 from buurthulp.errors import Conflict
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import arg_id
@@ -26,7 +27,6 @@ from buurthulp.matches.forms import (
     ThanksForm,
 )
 from buurthulp.pages import Outcome, handle_form
-from buurthulp.privacy.services import record_staff_view
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
 

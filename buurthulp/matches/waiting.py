@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
+from buurthulp.access.log import record_staff_view
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import scope_of
 from buurthulp.auth.roles import Permission
@@ -23,7 +24,6 @@ from buurthulp.extensions import db
 from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.listings.models import Listing
 from buurthulp.matches.models import Match
-from buurthulp.privacy.services import record_staff_view
 
 #: Why a match waits, as the coordinator reads it.
 REASONS = {

@@ -22,7 +22,6 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from buurthulp.auth.models import Member, staff_role_expr
-from buurthulp.backoffice.rules import vulnerable_ids
 from buurthulp.extensions import db
 from buurthulp.geo import Point, band_label
 from buurthulp.i18n import gettext as _
@@ -35,7 +34,8 @@ from buurthulp.matches.models import Match
 from buurthulp.matching.nearby import MAX_BAND, banded, by_band, complete_bands, near, steps
 from buurthulp.models_base import utcnow
 from buurthulp.neighbourhoods.models import Neighbourhood
-from buurthulp.safety.checks import blocked_ids
+from buurthulp.protection.blocks import blocked_ids
+from buurthulp.protection.marks import vulnerable_ids
 
 PAGE_SIZE = 20
 MAX_KM = 25

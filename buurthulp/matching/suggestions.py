@@ -27,7 +27,6 @@ from sqlalchemy import func, or_, select
 from buurthulp.auth.models import Member, MemberTag, RoleAssignment, staff_role_expr
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission, Role
-from buurthulp.backoffice.rules import TRUST_ORDER, is_vulnerable, which_vulnerable
 from buurthulp.db import id_in
 from buurthulp.errors import NotAllowed
 from buurthulp.extensions import db
@@ -41,7 +40,8 @@ from buurthulp.matches.models import OPEN_STATUSES, Match
 from buurthulp.matches.services import invitations_since, open_match_counts
 from buurthulp.matching.nearby import MAX_BAND, banded, by_band, complete_bands, near, steps
 from buurthulp.models_base import utcnow
-from buurthulp.safety.checks import blocked_ids
+from buurthulp.protection.blocks import blocked_ids
+from buurthulp.protection.marks import TRUST_ORDER, is_vulnerable, which_vulnerable
 
 LIMIT = 10
 MAX_OPEN_INVITATIONS = 3

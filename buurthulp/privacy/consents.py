@@ -18,6 +18,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import select, update
 
+from buurthulp.accounts.models import CONSENT_METHODS, Consent
 from buurthulp.audit import services as audit
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import Actor, SystemActor, may
@@ -28,7 +29,6 @@ from buurthulp.extensions import db
 from buurthulp.i18n import gettext as _
 from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.models_base import utcnow
-from buurthulp.privacy.models import CONSENT_METHODS, Consent
 
 PRIVACY_STATEMENT = "privacy-statement"
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from buurthulp.access.log import access_log_for, record_staff_view
 from buurthulp.audit import services as audit
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import Actor
@@ -46,7 +47,6 @@ from buurthulp.privacy.schemas import (
     SignupOut,
     ThanksOut,
 )
-from buurthulp.privacy.services import access_log_for, record_staff_view
 from buurthulp.schemas_base import slot_names
 
 #: Far more than anyone has: the export is everything, not a page of it.

@@ -1,61 +1,14 @@
-"""Consents, the personal-data access log (who of staff looked at whose data, and why) and
-the retention warnings."""
+"""The retention warnings. (Consents are `accounts.models`, the access log `access.models`.)"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
 from buurthulp.extensions import db
 from buurthulp.models_base import UTCDateTime, utcnow
-
-#: How a consent was given: by the member on the site, or to a coordinator who wrote it
-#: down for a resident who is not online.
-CONSENT_METHODS = ("online", "paper", "phone", "in-person")
-
-
-class Consent(db.Model):
-    """A consent given for a purpose, against the version of the text that was shown."""
-
-    __tablename__ = "privacy_consent"
-    __table_args__ = (
-        CheckConstraint(
-            "method IN ({})".format(", ".join(f"'{m}'" for m in CONSENT_METHODS)),
-            name="method_known",
-        ),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(
-        ForeignKey("auth_member.id", ondelete="CASCADE"), index=True
-    )
-    purpose: Mapped[str] = mapped_column(String(40))
-    text_version: Mapped[str] = mapped_column(String(20))
-    given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    recorded_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("auth_member.id", ondelete="SET NULL")
-    )
-    method: Mapped[str] = mapped_column(String(12), default="online", server_default="online")
-
-
-class AccessLogEntry(db.Model):
-    """Append-only: one row each time staff open a resident's personal data."""
-
-    __tablename__ = "privacy_access_log"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    viewer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("auth_member.id", ondelete="SET NULL"), index=True
-    )
-    subject_id: Mapped[int] = mapped_column(
-        ForeignKey("auth_member.id", ondelete="CASCADE"), index=True
-    )
-    what: Mapped[str] = mapped_column(String(40))
-    reason: Mapped[str] = mapped_column(String(200), default="")
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class RetentionNotice(db.Model):

@@ -12,11 +12,12 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from buurthulp.access.guards import asks_reason
+from buurthulp.access.log import record_staff_view
 from buurthulp.auth import sessions
 from buurthulp.auth.guards import current_member, login_required, requires
 from buurthulp.auth.models import Member
 from buurthulp.auth.roles import Permission
-from buurthulp.backoffice.guards import asks_reason
 from buurthulp.errors import Conflict, InvalidInput
 from buurthulp.headers import CONTENT_SECURITY_POLICY
 from buurthulp.i18n import gettext as _
@@ -33,7 +34,6 @@ from buurthulp.privacy.forms import (
     RecordConsentForm,
 )
 from buurthulp.privacy.schemas import MemberExport
-from buurthulp.privacy.services import record_staff_view
 
 bp = Blueprint("privacy", __name__)
 

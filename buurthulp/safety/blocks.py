@@ -1,6 +1,6 @@
 """Blocks: any member keeps away from another. From then on neither sees the other in feeds,
-suggestions, reactions, messages or sign-ups (the marketplace asks `checks.blocked_ids` and
-`checks.blocked_between`); lifting it is for the one who blocked.
+suggestions, reactions, messages or sign-ups (the marketplace asks `protection.blocks`);
+lifting it is for the one who blocked.
 
 A member a resident may not know about is a 404 here, like everywhere: one they share a
 neighbourhood, a match or an activity with, or whose listing they can open, they know.
@@ -28,7 +28,7 @@ from buurthulp.listings.models import Listing, Signup
 from buurthulp.matches import services as matches
 from buurthulp.matches.models import Match
 from buurthulp.models_base import utcnow
-from buurthulp.safety.models import Block
+from buurthulp.protection.models import Block
 
 # The stopped match reads this: no more than that it stopped (not who blocked whom).
 STOPPED = _l("This match was stopped.")

@@ -1,7 +1,7 @@
-"""Safeguards: who blocked whom, reports and how a coordinator handled them, suspensions,
-and what a coordinator decided about a listing (approved, refused, hidden, restored).
+"""Safeguards: reports and how a coordinator handled them, and suspensions. (Blocks and
+moderation decisions are read by the marketplace: `buurthulp.protection.models`.)
 
-A block is one row per direction; either direction keeps the two apart everywhere. A report
+A report
 names exactly one target (a listing, a message or a member), and always the member it is
 about, so the coordinators of that member's neighbourhood (or the listing's) get it.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from buurthulp.auth.models import Member
@@ -20,30 +20,10 @@ from buurthulp.models_base import UTCDateTime, utcnow
 REASONS = ("offensive", "scam", "unsafe", "spam", "other")
 TARGETS = ("listing", "message", "member")
 OUTCOMES = ("no_action", "talked", "warned", "hidden", "suspended")
-DECISIONS = ("approved", "refused", "hidden", "restored")
 
 
 def _in(values: tuple[str, ...]) -> str:
     return ", ".join(f"'{v}'" for v in values)
-
-
-class Block(db.Model):
-    """`blocker` does not want to meet `blocked`: from now on neither sees the other."""
-
-    __tablename__ = "safety_block"
-    __table_args__ = (
-        UniqueConstraint("blocker_id", "blocked_id", name="uq_safety_block"),
-        CheckConstraint("blocker_id <> blocked_id", name="two_people"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    blocker_id: Mapped[int] = mapped_column(ForeignKey("auth_member.id", ondelete="CASCADE"))
-    blocked_id: Mapped[int] = mapped_column(
-        ForeignKey("auth_member.id", ondelete="CASCADE"), index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    blocked: Mapped[Member] = relationship(foreign_keys=[blocked_id])
 
 
 class Report(db.Model):
@@ -125,23 +105,3 @@ class Suspension(db.Model):
     lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("auth_member.id"))
     lifted_by_label: Mapped[str | None] = mapped_column(String(80))
     lift_note: Mapped[str] = mapped_column(String(500), default="")
-
-
-class Moderation(db.Model):
-    """A coordinator's decision about a listing; the owner reads the reason."""
-
-    __tablename__ = "safety_moderation"
-    __table_args__ = (
-        CheckConstraint(f"decision IN ({_in(DECISIONS)})", name="decision_known"),
-        Index("ix_safety_moderation_listing", "listing_id", "id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    listing_id: Mapped[int] = mapped_column(ForeignKey("listings_listing.id", ondelete="CASCADE"))
-    decision: Mapped[str] = mapped_column(String(10))
-    reason: Mapped[str] = mapped_column(String(500), default="")
-    # What a hidden listing was before, so restoring gives it back as it was.
-    previous_status: Mapped[str | None] = mapped_column(String(10))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("auth_member.id"))
-    actor_label: Mapped[str] = mapped_column(String(80))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

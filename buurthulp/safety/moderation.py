@@ -26,11 +26,12 @@ from buurthulp.i18n import gettext as _
 from buurthulp.inputs import clean_text, is_id
 from buurthulp.links import path_for
 from buurthulp.listings.models import Listing
+from buurthulp.listings.premoderation import why_hidden
 from buurthulp.listings.services import LISTING_DAYS
 from buurthulp.models_base import utcnow
 from buurthulp.notifications.services import notify
+from buurthulp.protection.models import Moderation
 from buurthulp.safety.labels import DECISION_LABELS
-from buurthulp.safety.models import Moderation
 
 REASON_MAX = 500
 HIDEABLE = ("open", "paused", "matched")
@@ -58,21 +59,6 @@ def decisions_of(listing_id: int) -> list[Moderation]:
         db.session.scalars(
             select(Moderation).where(Moderation.listing_id == listing_id).order_by(Moderation.id)
         )
-    )
-
-
-def why_hidden(listing: Listing) -> Moderation | None:
-    """The decision that hid this listing (its reason is the owner's to read), if hidden."""
-    if listing.status != "hidden":
-        return None
-    return db.session.scalar(
-        select(Moderation)
-        .where(
-            Moderation.listing_id == listing.id,
-            Moderation.decision.in_(("hidden", "refused")),
-        )
-        .order_by(Moderation.id.desc())
-        .limit(1)
     )
 
 

@@ -15,16 +15,16 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
+from buurthulp.access.guards import asks_reason
+from buurthulp.access.log import record_staff_view
 from buurthulp.auth.guards import current_member, login_required, requires
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may, scope_of
 from buurthulp.auth.roles import Permission
-from buurthulp.backoffice.guards import asks_reason
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import arg_id
 from buurthulp.listings.services import category_label
 from buurthulp.pages import Outcome, handle_form
-from buurthulp.privacy.services import record_staff_view
 from buurthulp.safety import moderation, queue, services, suspension
 from buurthulp.safety.forms import (
     ButtonForm,

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from buurthulp.access.models import AccessLogEntry
 from buurthulp.accounts import roles
 from buurthulp.audit import services as audit
 from buurthulp.audit.models import AuditEntry
@@ -17,7 +18,6 @@ from buurthulp.extensions import db
 from buurthulp.inputs import InvalidQuery
 from buurthulp.ledger import services as ledger
 from buurthulp.models_base import utcnow
-from buurthulp.privacy.models import AccessLogEntry
 from tests.factories import CENTRUM, OOST, PASSWORD
 
 pytestmark = pytest.mark.both_databases

@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select
 
+from buurthulp.accounts.models import Consent
 from buurthulp.auth.models import ApiToken, Member
 from buurthulp.extensions import db
 from buurthulp.outbox.models import OutboxMessage
-from buurthulp.privacy.models import Consent
 from tests.factories import PASSWORD
 
 

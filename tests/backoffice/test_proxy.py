@@ -10,10 +10,11 @@ import re
 import pytest
 from sqlalchemy import select, update
 
+from buurthulp.access.models import AccessLogEntry
+from buurthulp.accounts.models import Consent
 from buurthulp.audit.models import AuditEntry
 from buurthulp.auth.models import Member
 from buurthulp.backoffice import residents
-from buurthulp.backoffice.models import ProxyResident
 from buurthulp.db import transaction
 from buurthulp.errors import InvalidInput, NotAllowed, NotFound
 from buurthulp.extensions import db
@@ -22,7 +23,7 @@ from buurthulp.ledger.models import Transfer
 from buurthulp.listings.models import Listing
 from buurthulp.listings.services import ListingInput, post_listing
 from buurthulp.matches import services as matches
-from buurthulp.privacy.models import AccessLogEntry, Consent
+from buurthulp.protection.models import ProxyResident
 from tests.factories import CENTRUM, OOST
 
 
@@ -227,8 +228,8 @@ def test_her_coordinator_answers_an_invitation_for_her_on_the_match_page(
 def test_a_proxy_residents_consent_says_how_and_who_recorded_it(street, truus) -> None:
     from sqlalchemy import select
 
+    from buurthulp.accounts.models import Consent
     from buurthulp.extensions import db
-    from buurthulp.privacy.models import Consent
 
     [consent] = db.session.scalars(select(Consent).where(Consent.member_id == truus.id)).all()
     assert (consent.method, consent.recorded_by_id) == ("paper", street.coord.id)

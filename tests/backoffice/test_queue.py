@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select, update
 
+from buurthulp.access.models import AccessLogEntry
 from buurthulp.audit.models import AuditEntry
 from buurthulp.backoffice import queue as work
 from buurthulp.backoffice import residents, trust
-from buurthulp.backoffice.models import Vulnerability
 from buurthulp.db import transaction
 from buurthulp.errors import Conflict, NotAllowed, NotFound
 from buurthulp.extensions import db
@@ -22,7 +22,7 @@ from buurthulp.listings.models import Listing
 from buurthulp.matches import services as matches
 from buurthulp.matches.models import Match
 from buurthulp.models_base import utcnow
-from buurthulp.privacy.models import AccessLogEntry
+from buurthulp.protection.models import Vulnerability
 from tests.backoffice.conftest import agreed, awaiting, backdate
 
 pytestmark = pytest.mark.both_databases

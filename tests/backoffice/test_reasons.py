@@ -8,12 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from buurthulp.backoffice import reasons
-from buurthulp.backoffice.models import AccessReason
+from buurthulp.access import reasons
+from buurthulp.access.models import AccessLogEntry, AccessReason
 from buurthulp.extensions import db
 from buurthulp.matches import services as matches
 from buurthulp.models_base import utcnow
-from buurthulp.privacy.models import AccessLogEntry
 from tests.backoffice.conftest import agreed
 
 QUESTION = 'action="/beheer/waarom"'

@@ -10,10 +10,10 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from buurthulp.access.models import AccessLogEntry
 from buurthulp.extensions import db
 from buurthulp.ledger import services
 from buurthulp.ledger.models import Transfer
-from buurthulp.privacy.models import AccessLogEntry
 from tests.factories import log_in
 from tests.ledger.helpers import Town, balance, pool_balance, snapshot
 

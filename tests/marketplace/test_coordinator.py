@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from buurthulp.access.models import AccessLogEntry
 from buurthulp.accounts.services import create_member
 from buurthulp.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from buurthulp.extensions import db
@@ -22,7 +23,6 @@ from buurthulp.matches.models import Match
 from buurthulp.matches.waiting import waiting_for
 from buurthulp.models_base import utcnow
 from buurthulp.notifications.models import Notification
-from buurthulp.privacy.models import AccessLogEntry
 from tests.factories import CENTRUM
 from tests.marketplace.conftest import Street
 

@@ -17,8 +17,8 @@ from buurthulp.db import transaction
 from buurthulp.errors import InvalidInput
 from buurthulp.extensions import db
 from buurthulp.matches import services as matches
+from buurthulp.matching import digest
 from buurthulp.models_base import utcnow
-from buurthulp.notifications import digest
 from buurthulp.notifications import services as notifications
 from buurthulp.notifications.models import DigestSent, Notification
 from buurthulp.outbox.models import OutboxMessage

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from buurthulp.accounts.models import Consent
 from buurthulp.audit.models import AuditEntry
 from buurthulp.auth.models import Member
 from buurthulp.errors import InvalidInput, NotAllowed, NotFound
 from buurthulp.extensions import db
 from buurthulp.privacy import consents
-from buurthulp.privacy.models import Consent
 from tests.factories import PASSWORD
 
 
@@ -118,7 +118,7 @@ def test_a_coordinator_erases_for_a_resident_after_typing_their_name(street, log
 
 
 def test_the_staff_page_records_a_consent_and_is_access_logged(street, login, make) -> None:
-    from buurthulp.privacy.models import AccessLogEntry
+    from buurthulp.access.models import AccessLogEntry
 
     client = login(street.coord)
     make.reason(street.coord, street.anna, reason="resident-asked")

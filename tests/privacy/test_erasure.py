@@ -8,6 +8,7 @@ import json
 import pytest
 from sqlalchemy import select
 
+from buurthulp.accounts.models import Consent
 from buurthulp.audit.models import AuditEntry
 from buurthulp.auth.models import ApiToken, AuthSession, Member
 from buurthulp.auth.permissions import CLI
@@ -21,7 +22,6 @@ from buurthulp.matches.models import Match, Message, ThanksNote
 from buurthulp.notifications.models import Notification
 from buurthulp.outbox.models import OutboxMessage
 from buurthulp.privacy.erasure import erase, erase_own_account, pseudonym_for
-from buurthulp.privacy.models import Consent
 from tests.factories import PASSWORD
 from tests.privacy.helpers import make_busy
 

@@ -7,10 +7,10 @@ import json
 
 from sqlalchemy import select
 
+from buurthulp.access.models import AccessLogEntry
 from buurthulp.audit.models import AuditEntry
 from buurthulp.extensions import db
 from buurthulp.privacy.export import export_of
-from buurthulp.privacy.models import AccessLogEntry
 from tests.privacy.helpers import make_busy
 
 

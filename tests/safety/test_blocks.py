@@ -15,9 +15,9 @@ from buurthulp.matches import services as matches
 from buurthulp.matches.models import Match
 from buurthulp.matching import feed as feed_service
 from buurthulp.matching import suggestions as suggestion_service
+from buurthulp.protection.blocks import blocked_between, blocked_ids
+from buurthulp.protection.models import Block
 from buurthulp.safety import services as safety
-from buurthulp.safety.checks import blocked_between, blocked_ids
-from buurthulp.safety.models import Block
 from tests.safety.conftest import api_error, kinds_of
 
 pytestmark = pytest.mark.usefixtures("english")

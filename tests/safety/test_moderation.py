@@ -9,21 +9,21 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from buurthulp.access.models import AccessLogEntry
 from buurthulp.accounts.services import update_profile
 from buurthulp.audit.models import AuditEntry
 from buurthulp.backoffice import residents
 from buurthulp.db import transaction
 from buurthulp.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from buurthulp.extensions import db
-from buurthulp.listings import activities
+from buurthulp.listings import activities, premoderation
 from buurthulp.listings import services as listings
 from buurthulp.listings.models import Listing
 from buurthulp.matches import services as matches
 from buurthulp.matching import feed as feed_service
 from buurthulp.matching import suggestions as suggestion_service
-from buurthulp.privacy.models import AccessLogEntry
+from buurthulp.protection.models import Moderation
 from buurthulp.safety import moderation
-from buurthulp.safety.models import Moderation
 from tests.factories import DUKENBURG
 from tests.safety.conftest import api_error, kinds_of
 
@@ -188,7 +188,7 @@ def test_a_hidden_listing_leaves_feed_suggestions_and_reactions_and_comes_back(s
     with pytest.raises(NotFound):
         matches.react(request.id, actor=street.carla, message="Ik help")
     assert kinds_of(street.anna)[-1] == "safety.listing_hidden"
-    assert moderation.why_hidden(request).reason == "Dubbel geplaatst"
+    assert premoderation.why_hidden(request).reason == "Dubbel geplaatst"
     moderation.restore(request.id, actor=street.coord)
     assert request.status == "open"
     assert request.id in _feed_ids(street.carla)

@@ -10,12 +10,12 @@ import json
 import pytest
 from sqlalchemy import select
 
+from buurthulp.access.models import AccessLogEntry
 from buurthulp.audit.models import AuditEntry
 from buurthulp.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from buurthulp.extensions import db
 from buurthulp.matches import services as matches
 from buurthulp.notifications.models import Notification
-from buurthulp.privacy.models import AccessLogEntry
 from buurthulp.safety import services as safety
 from buurthulp.safety.models import Report
 from tests.safety.conftest import api_error, kinds_of

@@ -10,13 +10,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from buurthulp.access.models import AccessLogEntry
 from buurthulp.audit.models import AuditEntry
 from buurthulp.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from buurthulp.extensions import db
 from buurthulp.matches import services as matches
 from buurthulp.matches.models import Match
 from buurthulp.models_base import utcnow
-from buurthulp.privacy.models import AccessLogEntry
 from buurthulp.safety import suspension
 from buurthulp.safety.models import Suspension
 from tests.factories import PASSWORD

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from buurthulp.errors import InvalidInput
-from buurthulp.safety.text import public_text_problems, refuse_contact_details
+from buurthulp.protection.text import public_text_problems, refuse_contact_details
 from tests.support.examples import budget
 
 

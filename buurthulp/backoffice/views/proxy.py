@@ -9,12 +9,13 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
+from buurthulp.access.guards import asks_reason
+from buurthulp.access.log import record_staff_view
 from buurthulp.auth.guards import requires
 from buurthulp.auth.models import Member
 from buurthulp.auth.roles import Permission
 from buurthulp.backoffice import residents
 from buurthulp.backoffice.forms import ProxyMessageForm, ProxyReactForm, ProxyResidentForm
-from buurthulp.backoffice.guards import asks_reason
 from buurthulp.backoffice.views import bp, me
 from buurthulp.errors import Conflict
 from buurthulp.i18n import gettext as _
@@ -25,7 +26,6 @@ from buurthulp.matches import services as matches
 from buurthulp.matches.models import CONTACT_STATUSES
 from buurthulp.matching import feed as feed_service
 from buurthulp.pages import Outcome, handle_form
-from buurthulp.privacy.services import record_staff_view
 
 
 def _kept(actor: Member, proxy_id: object, **_kw: Any) -> list[int]:

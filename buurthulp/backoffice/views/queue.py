@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import render_template, request, url_for
 
+from buurthulp.access.log import record_staff_view
 from buurthulp.auth.guards import requires
 from buurthulp.auth.roles import Permission
 from buurthulp.backoffice import queue as work
@@ -14,7 +15,6 @@ from buurthulp.backoffice.views import bp, me
 from buurthulp.i18n import gettext as _
 from buurthulp.models_base import utcnow
 from buurthulp.pages import Outcome, handle_form
-from buurthulp.privacy.services import record_staff_view
 
 
 @bp.route("/werklijst")

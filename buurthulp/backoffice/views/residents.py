@@ -7,12 +7,13 @@ from typing import Any
 
 from flask import render_template, url_for
 
+from buurthulp.access.forms import ReasonForm
+from buurthulp.access.guards import asks_reason
+from buurthulp.access.reasons import give_reason
 from buurthulp.auth.guards import requires, safe_next
 from buurthulp.auth.roles import Permission
 from buurthulp.backoffice import residents, trust
-from buurthulp.backoffice.forms import ReasonForm, TrustForm, UnmarkForm, VulnerableForm
-from buurthulp.backoffice.guards import asks_reason
-from buurthulp.backoffice.reasons import give_reason
+from buurthulp.backoffice.forms import TrustForm, UnmarkForm, VulnerableForm
 from buurthulp.backoffice.views import bp, me
 from buurthulp.i18n import gettext as _
 from buurthulp.pages import Outcome, handle_form
@@ -40,7 +41,7 @@ def reason() -> Any:
         )
         return "", safe_next(form.next.data)
 
-    return handle_form(form, act, "backoffice/reason.html", count=len(form.subject_ids()) or 1)
+    return handle_form(form, act, "access/reason.html", count=len(form.subject_ids()) or 1)
 
 
 @bp.route("/bewoners/<int:member_id>")

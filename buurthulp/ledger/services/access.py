@@ -8,6 +8,7 @@ the actor is refused; another coordinator or an admin must do it.
 
 from __future__ import annotations
 
+from buurthulp.access.log import record_staff_view
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
@@ -17,7 +18,6 @@ from buurthulp.i18n import gettext as _
 from buurthulp.inputs import is_id
 from buurthulp.ledger.models import Transfer
 from buurthulp.neighbourhoods.models import Neighbourhood
-from buurthulp.privacy.services import record_staff_view
 
 
 def not_found_member() -> NotFound:

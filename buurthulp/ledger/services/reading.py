@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import bindparam, case, func, select
 
+from buurthulp.access.log import record_staff_view
 from buurthulp.auth.labels import role_label
 from buurthulp.auth.models import Member, RoleAssignment, staff_role_expr
 from buurthulp.auth.permissions import may, scope_of
@@ -24,7 +25,6 @@ from buurthulp.ledger.models import Account, Entry, Transfer
 from buurthulp.ledger.services.access import open_member_for_staff, pool_for_staff
 from buurthulp.ledger.services.accounts import ensure_member_account, pool_of
 from buurthulp.neighbourhoods.models import Neighbourhood
-from buurthulp.privacy.services import record_staff_view
 
 
 def open_member_statement(member_id: object, *, actor: Member) -> tuple[Member, Account]:

@@ -8,11 +8,12 @@ from typing import Any
 
 from flask import render_template, request, url_for
 
+from buurthulp.access.guards import asks_reason
+from buurthulp.access.log import record_staff_view
 from buurthulp.auth.guards import current_member, requires, safe_next
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
-from buurthulp.backoffice.guards import asks_reason
 from buurthulp.i18n import gettext as _
 from buurthulp.i18n import ngettext
 from buurthulp.inputs import arg_id, arg_int
@@ -22,7 +23,6 @@ from buurthulp.ledger.verify import counts, verify
 from buurthulp.ledger.views import bp
 from buurthulp.ledger.views.resident import give_view, kind_label, statement_csv, statement_page
 from buurthulp.pages import Outcome, handle_form
-from buurthulp.privacy.services import record_staff_view
 
 
 def _me() -> Member:

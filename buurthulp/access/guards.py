@@ -21,9 +21,9 @@ from typing import Any, TypeVar
 
 from flask import render_template, request
 
+from buurthulp.access import reasons
+from buurthulp.access.log import page_reasons
 from buurthulp.auth.guards import current_member
-from buurthulp.backoffice import reasons
-from buurthulp.privacy.services import page_reasons
 
 F = TypeVar("F", bound=Callable[..., Any])
 Subjects = Callable[..., Iterable[int]]
@@ -58,10 +58,10 @@ def ask(
 ) -> Any:
     """The short form: why do you open this? It comes back here afterwards. It names
     nobody: nothing of the residents is shown before the reason is given."""
-    from buurthulp.backoffice.forms import ReasonForm
+    from buurthulp.access.forms import ReasonForm
 
     if form is None:
         form = ReasonForm(formdata=None)
         form.subjects.data = ",".join(str(i) for i in subject_ids)
         form.next.data = next_url or request.full_path.rstrip("?")
-    return render_template("backoffice/reason.html", form=form, count=len(subject_ids)), status
+    return render_template("access/reason.html", form=form, count=len(subject_ids)), status

@@ -15,13 +15,13 @@ from datetime import datetime
 
 from sqlalchemy import insert, select
 
+from buurthulp.access.models import AccessLogEntry
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import Actor, SystemActor
 from buurthulp.db import transaction
 from buurthulp.extensions import db
 from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.models_base import utcnow
-from buurthulp.privacy.models import AccessLogEntry
 
 #: What was seen, as the member reads it on their "who looked at my data" page.
 WHAT = {

@@ -1,31 +1,19 @@
-"""How the marketplace plugs into the app: blueprints, CLI groups, notification kinds and
-the cards on the home page. (Listings, matches and matching keep their own rules.)"""
+"""How the marketplace plugs into the app: blueprints, CLI groups, scheduled jobs,
+notification kinds and the cards on the home page. (Listings, matches and matching keep
+their own rules.)"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-import click
 from flask import Flask, url_for
-from flask.cli import AppGroup
 
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
 from buurthulp.i18n import gettext as _
 from buurthulp.i18n import lazy_gettext as _l
-
-listings_cli = AppGroup("listings", help="The marketplace: what the clock does.")
-
-
-@listings_cli.command("tick")
-def tick_command() -> None:
-    """Reminders (a listing ends, a match waits, an activity is tomorrow), "still on?"
-    questions, and matches confirmed by themselves after 14 days. Run it every hour."""
-    from buurthulp.listings.clock import tick
-
-    for what, count in tick().items():
-        click.echo(f"{what}: {count}")
-
+from buurthulp.jobs import register_job
 
 KINDS = {
     # kind: (topic, sentence)
@@ -186,23 +174,39 @@ def _home_links(member: Any) -> list[dict[str, str]]:
 
 
 def _demo_marketplace(rng: Any) -> None:
-    from buurthulp.marketplace_demo import add_demo_marketplace
+    from buurthulp.marketplace.demo import add_demo_marketplace
 
     add_demo_marketplace(rng)
 
 
+def _activities_job(now: datetime) -> dict[str, int]:
+    from buurthulp.listings import activities
+
+    return {"activity reminders": activities.remind(now)}
+
+
+def _matches_job(now: datetime) -> dict[str, int]:
+    from buurthulp.matches import services as matches
+
+    return {f"matches {k}": v for k, v in matches.tick(now).items()}
+
+
 def register(app: Flask) -> None:
     from buurthulp import signals
-    from buurthulp.listings.views import bp as listings_bp
+    from buurthulp.listings import clock
+    from buurthulp.marketplace.cli import listings_cli, notifications_cli
+    from buurthulp.marketplace.views import bp as listings_bp
     from buurthulp.matches.services import on_listing_closed
     from buurthulp.matches.views import bp as matches_bp
-    from buurthulp.notifications.cli import notifications_cli
     from buurthulp.notifications.services import register_kind
 
     app.register_blueprint(listings_bp)
     app.register_blueprint(matches_bp)
     app.cli.add_command(listings_cli)
     app.cli.add_command(notifications_cli)
+    register_job(app, "listings", clock.tick)
+    register_job(app, "activities", _activities_job)
+    register_job(app, "matches", _matches_job)
     for kind, (topic, sentence) in KINDS.items():
         register_kind(kind, sentence, topic=topic)
     # A module-level function held strongly: connecting again for a second app is a no-op.

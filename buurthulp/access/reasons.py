@@ -13,10 +13,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from buurthulp.access.models import ACCESS_REASONS, AccessReason
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
-from buurthulp.backoffice.models import ACCESS_REASONS, AccessReason
 from buurthulp.db import transaction
 from buurthulp.errors import InvalidInput, NotAllowed
 from buurthulp.extensions import db

@@ -1,14 +1,13 @@
-"""What the marketplace asks the safeguards while it works: have these two blocked each
-other, and does a new (or reopened) listing wait for a coordinator's check first?
+"""Pre-moderation: does a new (or reopened) listing wait for a coordinator's check first?
 
-This module sits below the marketplace (listings, matches and matching import it), so it
-reads only tables and never imports a marketplace service. The safeguards' own actions
-(blocking, reporting, moderating, suspending) live in `services`, one floor up.
+The listings' own rule, read from the moderation decisions the safeguards write
+(`protection.models.Moderation`); the coordinator's side (approving, refusing, hiding) is
+`safety.moderation`, one floor up.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import holders_of, may
@@ -18,40 +17,10 @@ from buurthulp.links import path_for
 from buurthulp.listings.models import Listing
 from buurthulp.neighbourhoods.models import Neighbourhood
 from buurthulp.notifications.services import notify
-from buurthulp.safety.models import Block, Moderation
+from buurthulp.protection.models import Moderation
 
 #: With pre-moderation on, this many first listings of a new member wait for a check.
 PREMODERATED_LISTINGS = 3
-
-
-# Blocks ----------------------------------------------------------------------------------------
-
-
-def blocked_ids(member_id: int) -> set[int]:
-    """Everyone `member_id` blocked or was blocked by: they never meet here (one query)."""
-    query = (
-        select(Block.blocked_id)
-        .where(Block.blocker_id == member_id)
-        .union(select(Block.blocker_id).where(Block.blocked_id == member_id))
-    )
-    return set(db.session.scalars(query))
-
-
-def blocked_between(a: int, b: int) -> bool:
-    """Did either of the two block the other?"""
-    return (
-        db.session.scalar(
-            select(Block.id)
-            .where(
-                or_(
-                    and_(Block.blocker_id == a, Block.blocked_id == b),
-                    and_(Block.blocker_id == b, Block.blocked_id == a),
-                )
-            )
-            .limit(1)
-        )
-        is not None
-    )
 
 
 # Pre-moderation -----------------------------------------------------------------------------
@@ -117,3 +86,18 @@ def tell_moderators(listing: Listing) -> None:
                 url=path_for("safety.listing", listing_id=listing.id),
                 title=listing.title,
             )
+
+
+def why_hidden(listing: Listing) -> Moderation | None:
+    """The decision that hid this listing (its reason is the owner's to read), if hidden."""
+    if listing.status != "hidden":
+        return None
+    return db.session.scalar(
+        select(Moderation)
+        .where(
+            Moderation.listing_id == listing.id,
+            Moderation.decision.in_(("hidden", "refused")),
+        )
+        .order_by(Moderation.id.desc())
+        .limit(1)
+    )

@@ -19,6 +19,7 @@ from buurthulp.db import transaction
 from buurthulp.extensions import db
 from buurthulp.i18n import gettext as _
 from buurthulp.links import absolute_url
+from buurthulp.matching.feed import feed
 from buurthulp.models_base import utcnow
 from buurthulp.notifications.models import DigestSent, Notification
 from buurthulp.notifications.services import (
@@ -55,8 +56,6 @@ def choose(cards: list, sent: set[int], *, size: int = DIGEST_SIZE) -> list:
 def nearby_for(member: Member, now: datetime) -> list:
     """New listings near `member` that fit what they like (anything new, if they said
     nothing about themselves yet)."""
-    from buurthulp.matching.feed import feed
-
     if member.home_lat is None and member.public_lat is None:
         return []
     cards = feed(member, limit=500, now=now).cards

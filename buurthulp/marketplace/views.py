@@ -17,7 +17,7 @@ from buurthulp.i18n import gettext as _
 from buurthulp.i18n import ngettext
 from buurthulp.inputs import arg_int
 from buurthulp.links import absolute_url
-from buurthulp.listings import activities, clock, services
+from buurthulp.listings import activities, clock, premoderation, services
 from buurthulp.listings.forms import (
     BroadcastForm,
     FeedForm,
@@ -32,7 +32,6 @@ from buurthulp.matching import feed as feed_service
 from buurthulp.matching import suggestions as suggestion_service
 from buurthulp.models_base import utcnow
 from buurthulp.pages import Outcome, handle_form
-from buurthulp.safety import moderation
 from buurthulp.widgets import slot_values
 
 bp = Blueprint("listings", __name__, url_prefix="/hulp")
@@ -207,7 +206,7 @@ def show(listing_id: int) -> Any:
         "own": own,
         "can_moderate": can_moderate,
         # Why a coordinator hid it: for its owner, and for the coordinators.
-        "hidden_because": moderation.why_hidden(listing) if own or can_moderate else None,
+        "hidden_because": premoderation.why_hidden(listing) if own or can_moderate else None,
         "distance": _distance_for(member, listing),
         "category": services.category_label(listing.category),
         "expired": services.is_expired(listing),

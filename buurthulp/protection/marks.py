@@ -16,10 +16,10 @@ from buurthulp.audit import services as audit
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import holders_of, may
 from buurthulp.auth.roles import Permission
-from buurthulp.backoffice.models import ProxyResident, Vulnerability
 from buurthulp.errors import Conflict, NotFound
 from buurthulp.extensions import db
 from buurthulp.i18n import gettext as _
+from buurthulp.protection.models import ProxyResident, Vulnerability
 
 TRUST_ORDER = {"new": 0, "verified": 1, "vog": 2}
 
