@@ -18,7 +18,7 @@ from buurthulp.inputs import (
     CURSOR_MAX,
     arg_int,
 )
-from buurthulp.listings import activities
+from buurthulp.listings import activities, ics
 from buurthulp.listings import services as listings
 from buurthulp.listings.models import Listing
 from buurthulp.listings.schemas import (
@@ -360,7 +360,7 @@ def skip_date(id: int, body: SkipIn) -> Any:
     errors=(404,),
 )
 def listing_calendar(id: int) -> Any:
-    file = activities.calendar_file(id, actor=acting_member())
+    file = ics.calendar_file(id, actor=acting_member())
     return Response(
         file.text, mimetype=file.mimetype, headers={"Content-Disposition": file.disposition}
     )

@@ -20,6 +20,7 @@ from buurthulp.i18n import gettext as _
 from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.links import path_for
 from buurthulp.listings.models import Listing
+from buurthulp.listings.services import listed
 from buurthulp.matches import waiting
 from buurthulp.matches.models import Match, Message
 from buurthulp.protection.models import ProxyResident, Vulnerability
@@ -124,8 +125,7 @@ def requests_without_reaction(scope: Scope, now: datetime) -> list[QueueItem]:
         .join(Member, Member.id == Listing.owner_id)
         .where(
             Listing.kind == "request",
-            Listing.status == "open",
-            or_(Listing.expires_at.is_(None), Listing.expires_at > now),
+            listed(now),
             Listing.created_at <= now - NO_REACTION_AFTER,
             ~reacted,
             _not_handled("no-reaction", Listing.id),

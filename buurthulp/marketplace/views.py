@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from buurthulp.auth.guards import current_member, login_required, public
+from buurthulp.auth.guards import login_required, public, signed_in_member
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
@@ -17,7 +17,7 @@ from buurthulp.i18n import gettext as _
 from buurthulp.i18n import ngettext
 from buurthulp.inputs import arg_int
 from buurthulp.links import absolute_url
-from buurthulp.listings import activities, clock, premoderation, services
+from buurthulp.listings import activities, clock, ics, premoderation, services
 from buurthulp.listings.forms import (
     BroadcastForm,
     FeedForm,
@@ -41,12 +41,6 @@ FEED_ARGS = ("q", "kind", "category", "within_km")
 STATUS_ACTIONS = "<any(pauzeren, heropenen, sluiten, verlengen):action>"
 
 
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # the guard saw to it
-    return member
-
-
 def _category_choices(member: Member) -> list[tuple[str, str]]:
     return [
         (c.slug, services.category_label(c))
@@ -60,7 +54,7 @@ def _category_choices(member: Member) -> list[tuple[str, str]]:
 @bp.route("/")
 @login_required
 def feed() -> Any:
-    member = _me()
+    member = signed_in_member()
     form = FeedForm(request.args)
     form.category.choices = [("", _("All kinds")), *_category_choices(member)]
     within = arg_int(request.args, "within_km", minimum=1, maximum=feed_service.MAX_KM)
@@ -92,7 +86,7 @@ def _listing_form(member: Member, form: ListingForm) -> ListingForm:
 @bp.route("/nieuw", methods=["GET", "POST"])
 @login_required
 def new() -> Any:
-    member = _me()
+    member = signed_in_member()
     form = _listing_form(member, ListingForm())
     if not form.kind.data:
         form.kind.data = KIND_WORDS.get(request.args.get("soort", ""), "request")
@@ -116,7 +110,7 @@ def new() -> Any:
 @bp.route("/<int:listing_id>/bewerken", methods=["GET", "POST"])
 @login_required
 def edit(listing_id: int) -> Any:
-    member = _me()
+    member = signed_in_member()
     listing = services.get_listing(listing_id, member, need="manage")
     form = _listing_form(member, ListingForm(obj=listing))
     # Only an activity's form shows "repeats"; without this, the None read from a request
@@ -146,7 +140,7 @@ def edit(listing_id: int) -> Any:
 )
 @login_required
 def change(listing_id: int, action: str) -> Any:
-    member = _me()
+    member = signed_in_member()
     if action == "verlengen":
         listing = services.extend(listing_id, actor=member)
         if listing.expires_at is not None:
@@ -195,7 +189,7 @@ def _distance_for(member: Member, listing: Listing) -> str | None:
 @bp.route("/<int:listing_id>")
 @login_required
 def show(listing_id: int) -> Any:
-    member = _me()
+    member = signed_in_member()
     listing = services.get_listing(listing_id, member)
     own = listing.owner_id == member.id
     can_moderate = not own and may(
@@ -232,14 +226,14 @@ def show(listing_id: int) -> Any:
 @login_required
 def by_code(code: str) -> Any:
     """A printed notice's QR code or short code leads here (after logging in)."""
-    listing = services.listing_by_code(code, _me())
+    listing = services.listing_by_code(code, signed_in_member())
     return redirect(url_for("listings.show", listing_id=listing.id))
 
 
 @bp.route("/<int:listing_id>/reageren", methods=["POST"])
 @login_required
 def react(listing_id: int) -> Any:
-    member = _me()
+    member = signed_in_member()
     listing = services.get_listing(listing_id, member)
     form = ReactForm()
 
@@ -259,7 +253,7 @@ def react(listing_id: int) -> Any:
 @bp.route("/<int:listing_id>/suggesties", methods=["GET", "POST"])
 @login_required
 def suggestions(listing_id: int) -> Any:
-    member = _me()
+    member = signed_in_member()
     listing = services.get_listing(listing_id, member)
     found = suggestion_service.suggestions(listing.id, actor=member)
     form = InviteForm()
@@ -278,7 +272,7 @@ def print_notice(listing_id: int) -> Any:
     """An A4 notice for a notice board: large type, no address, a short code and a QR code."""
     import segno
 
-    listing = services.get_listing(listing_id, _me())
+    listing = services.get_listing(listing_id, signed_in_member())
     target = absolute_url("listings.by_code", code=listing.code)
     qr = segno.make(target, error="m").svg_inline(scale=6, title=_("QR code to this listing"))
     return render_template(
@@ -297,7 +291,7 @@ def print_notice(listing_id: int) -> Any:
 @bp.route("/<int:listing_id>/aanmelden", methods=["POST"])
 @login_required
 def sign_up(listing_id: int) -> Any:
-    place = activities.sign_up(listing_id, actor=_me())
+    place = activities.sign_up(listing_id, actor=signed_in_member())
     if place.status == "confirmed":
         flash(_("You are signed up. See you there!"), "success")
     else:
@@ -315,7 +309,7 @@ def sign_up(listing_id: int) -> Any:
 @bp.route("/<int:listing_id>/afmelden", methods=["POST"])
 @login_required
 def cancel_signup(listing_id: int) -> Any:
-    activities.cancel_signup(listing_id, actor=_me())
+    activities.cancel_signup(listing_id, actor=signed_in_member())
     flash(_("You are signed off."), "success")
     return redirect(url_for("listings.show", listing_id=listing_id), code=303)
 
@@ -323,7 +317,7 @@ def cancel_signup(listing_id: int) -> Any:
 @bp.route("/<int:listing_id>/agenda.ics")
 @login_required
 def calendar(listing_id: int) -> Response:
-    file = activities.calendar_file(listing_id, actor=_me())
+    file = ics.calendar_file(listing_id, actor=signed_in_member())
     return Response(
         file.text, mimetype=file.mimetype, headers={"Content-Disposition": file.disposition}
     )
@@ -332,7 +326,7 @@ def calendar(listing_id: int) -> Response:
 @bp.route("/<int:listing_id>/deelnemers", methods=["GET", "POST"])
 @login_required
 def attendees(listing_id: int) -> Any:
-    member = _me()
+    member = signed_in_member()
     listing = services.get_listing(listing_id, member)
     people = activities.attendees(listing, actor=member)
     form = BroadcastForm()
@@ -350,7 +344,7 @@ def attendees(listing_id: int) -> Any:
 @bp.route("/<int:listing_id>/datum-overslaan", methods=["POST"])
 @login_required
 def skip_date(listing_id: int) -> Any:
-    member = _me()
+    member = signed_in_member()
     listing = services.get_listing(listing_id, member, need="manage")
     form = SkipForm()
 
@@ -367,7 +361,7 @@ def skip_date(listing_id: int) -> Any:
 @bp.route("/mijn")
 @login_required
 def mine() -> Any:
-    member = _me()
+    member = signed_in_member()
     return render_template(
         "listings/mine.html",
         listings=services.my_listings(member),

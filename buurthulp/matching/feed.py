@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from buurthulp.auth.models import Member, staff_role_expr
 from buurthulp.extensions import db
@@ -28,14 +28,12 @@ from buurthulp.i18n import gettext as _
 from buurthulp.inputs import InvalidQuery, decode_cursor, encode_cursor
 from buurthulp.listings import search
 from buurthulp.listings.models import KINDS, Category, Listing, ListingTag
-from buurthulp.listings.services import category_label
+from buurthulp.listings.services import category_label, helpable_by
 from buurthulp.listings.taxonomy import DUTCH_NAMES
 from buurthulp.matches.models import Match
 from buurthulp.matching.nearby import MAX_BAND, banded, by_band, complete_bands, near, steps
 from buurthulp.models_base import utcnow
 from buurthulp.neighbourhoods.models import Neighbourhood
-from buurthulp.protection.blocks import blocked_ids
-from buurthulp.protection.marks import vulnerable_ids
 
 PAGE_SIZE = 20
 MAX_KM = 25
@@ -148,26 +146,18 @@ def _nearby_rows(
     kind: str | None,
     category_ids: list[int] | None,
     words: list[str],
-    hidden: set[int],
     now: datetime,
 ) -> list[tuple[int, Any]]:
-    """(band, light row) of the open listings within `radius_m`, closest band first."""
+    """(band, light row) of the listings within `radius_m` that `member` may help with
+    (`helpable_by`: the one rule), closest band first."""
     query = select(*_LIGHT).where(
-        Listing.status == "open",
         *near(Listing.cell, Listing.lat, Listing.lon, centre, radius_m),
-        or_(Listing.expires_at.is_(None), Listing.expires_at > now),
-        Listing.owner_id != member.id,
+        helpable_by(member, now),
     )
     if kind:
         query = query.where(Listing.kind == kind)
     if category_ids is not None:
         query = query.where(Listing.category_id.in_(category_ids))
-    if hidden:
-        query = query.where(Listing.owner_id.not_in(hidden))
-    if member.trust_level != "vog":  # a vulnerable resident's requests: VOG-checked only
-        query = query.where(
-            or_(Listing.kind != "request", Listing.owner_id.not_in(vulnerable_ids()))
-        )
     if words:
         query = query.where(search.matching(db.session.get_bind().dialect.name, words))
     # Plain rows on the session's connection: no ORM row handling for hundreds of rows.
@@ -249,7 +239,6 @@ def feed(
     mark = None
     if after is not None:
         mark = (after["b"], -after["f"], -after["i"])
-    hidden = blocked_ids(member.id)
     ranked: list[tuple[Key, Any, int]] = []
     tags: dict[int, list[str]] = {}
     for radius in steps(radius_km * 1000, STEPS_M):
@@ -262,7 +251,6 @@ def feed(
             kind=chosen_kind,
             category_ids=category_ids,
             words=words,
-            hidden=hidden,
             now=now,
         )
         upto = complete_bands(radius) if radius < radius_km * 1000 else MAX_BAND

@@ -33,15 +33,15 @@ from buurthulp.extensions import db
 from buurthulp.geo import Point, band_label
 from buurthulp.i18n import gettext as _
 from buurthulp.i18n import lazy_gettext as _l
-from buurthulp.listings.models import Category, CategoryRule, Listing, ListingTag
-from buurthulp.listings.services import get_listing, in_feed, trust_needed
+from buurthulp.listings.models import Category, Listing, ListingTag
+from buurthulp.listings.services import get_listing, helpable_by, in_feed, trust_needed
 from buurthulp.listings.taxonomy import DUTCH_NAMES
 from buurthulp.matches.models import OPEN_STATUSES, Match
 from buurthulp.matches.services import invitations_since, open_match_counts
 from buurthulp.matching.nearby import MAX_BAND, banded, by_band, complete_bands, near, steps
 from buurthulp.models_base import utcnow
 from buurthulp.protection.blocks import blocked_ids
-from buurthulp.protection.marks import TRUST_ORDER, is_vulnerable, which_vulnerable
+from buurthulp.protection.marks import levels_at_least, trust_needed_for
 
 LIMIT = 10
 MAX_OPEN_INVITATIONS = 3
@@ -144,10 +144,9 @@ def _helpers_for_request(listing: Listing, limit: int, *, now: datetime) -> list
             )
         )
     )
-    needed = TRUST_ORDER.get(trust_needed(listing) or "new", 0)
-    if is_vulnerable(listing.owner_id):  # a vulnerable resident: VOG-checked helpers only
-        needed = TRUST_ORDER["vog"]
-    trusted = tuple(level for level, rank in TRUST_ORDER.items() if rank >= needed)
+    # The trust a helper needs: the category's rule, VOG for a vulnerable resident.
+    needed = trust_needed_for(trust_needed(listing), listing.owner_id)
+    trusted = levels_at_least(needed)
     chosen: list[tuple[int, Any]] = []
     for radius in steps(STEPS_M[-1], STEPS_M):
         filters = _near_filters(centre, radius, excluded, trusted if needed else None)
@@ -339,35 +338,18 @@ def _requests_for_offer(offer: Listing, limit: int) -> list[Suggestion]:
             fitting,
             Listing.id.in_(select(ListingTag.listing_id).where(ListingTag.tag.in_(tags))),
         )
+    # The offer's owner would help: the requests they may help with (the one rule).
+    owner = db.session.get_one(Member, offer.owner_id)
     query = select(*_REQUESTS).where(
         Listing.kind == "request",
-        Listing.status == "open",
-        or_(Listing.expires_at.is_(None), Listing.expires_at > now),
         *near(Listing.cell, Listing.lat, Listing.lon, centre, radius),
-        Listing.owner_id != offer.owner_id,
+        helpable_by(owner, now),
         fitting,
     )
-    hidden = blocked_ids(offer.owner_id)
-    if hidden:
-        query = query.where(Listing.owner_id.not_in(hidden))
-    owner = db.session.get_one(Member, offer.owner_id)
-    rules = {
-        (rule.neighbourhood_id, rule.category_id): rule.trust_needed
-        for rule in db.session.scalars(select(CategoryRule))
-    }
     found = banded(db.session.execute(query), centre, radius)
     request_tags = _listing_tags([row.id for _band, row in found])
-    # A vulnerable resident's requests are for VOG-checked helpers only.
-    fragile = (
-        which_vulnerable({r.owner_id for _b, r in found}) if owner.trust_level != "vog" else set()
-    )
     scored: list[tuple[tuple[int, int, int], int, Any]] = []
     for band, request in found:
-        if request.owner_id in fragile:
-            continue
-        needed = rules.get((request.neighbourhood_id, request.category_id))
-        if needed and TRUST_ORDER.get(owner.trust_level, 0) < TRUST_ORDER[needed]:
-            continue
         shared = tags & request_tags.get(request.id, set())
         score = (3 if request.category_id == offer.category_id else 0) + len(shared)
         scored.append(((band, -score, _tiebreak(offer.id, request.id)), score, request))

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from buurthulp.access.guards import asks_reason
 from buurthulp.access.log import record_staff_view
 from buurthulp.auth import sessions
-from buurthulp.auth.guards import current_member, login_required, requires
+from buurthulp.auth.guards import login_required, requires, signed_in_member
 from buurthulp.auth.models import Member
 from buurthulp.auth.roles import Permission
 from buurthulp.errors import Conflict, InvalidInput
@@ -54,12 +54,6 @@ DOCUMENT_CSP = CONTENT_SECURITY_POLICY.replace(
 assert DOCUMENT_CSP != CONTENT_SECURITY_POLICY
 
 
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # the guard saw to it
-    return member
-
-
 def _filename(export: MemberExport, extension: str) -> str:
     day = export.exported_at.date().isoformat()
     return f"buurthulp-gegevens-{export.profile.id}-{day}.{extension}"
@@ -93,27 +87,27 @@ def _document_download(export: MemberExport, *, attachment: bool = True) -> Resp
 @bp.route("/account/mijn-gegevens")
 @login_required
 def my_data() -> Any:
-    return render_template("privacy/my_data.html", export=export_of(_me()))
+    return render_template("privacy/my_data.html", export=export_of(signed_in_member()))
 
 
 @bp.route("/account/mijn-gegevens/gegevens.json")
 @login_required
 def my_data_json() -> Any:
-    export = export_of(_me())
+    export = export_of(signed_in_member())
     return _download(as_json(export), "application/json", _filename(export, "json"))
 
 
 @bp.route("/account/mijn-gegevens/gegevens.html")
 @login_required
 def my_data_html() -> Any:
-    export = export_of(_me())
+    export = export_of(signed_in_member())
     return _document_download(export)
 
 
 @bp.route("/account/toestemmingen", methods=["GET", "POST"])
 @login_required
 def my_consents() -> Any:
-    member = _me()
+    member = signed_in_member()
     form = GiveConsentForm()
 
     def act() -> Outcome:
@@ -132,7 +126,7 @@ def my_consents() -> Any:
 @bp.route("/account/verwijderen", methods=["GET", "POST"])
 @login_required
 def erase_mine() -> Any:
-    member = _me()
+    member = signed_in_member()
     form = EraseOwnForm()
     blocked = None
     try:
@@ -169,7 +163,7 @@ def _resident_here(actor: Member, member_id: int, **_kw: Any) -> list[int]:
 @asks_reason(_resident_here)
 def staff_member(member_id: int) -> Any:
     """A resident's consents and privacy requests: record a consent, export, erase."""
-    actor = _me()
+    actor = signed_in_member()
     member = member_for_staff(member_id, actor)
     rows = consents.consents_of(member)
     record_staff_view(viewer=actor, subject_ids=[member.id], what="privacy-page")
@@ -193,7 +187,7 @@ def staff_member(member_id: int) -> Any:
 def staff_export(member_id: int) -> Any:
     """The export for a resident who asked: JSON to hand over, or the page to print."""
     fmt = "json" if request.form.get("format") == "json" else "html"
-    export = export_for_staff(member_id, actor=_me(), fmt=fmt)
+    export = export_for_staff(member_id, actor=signed_in_member(), fmt=fmt)
     if fmt == "json":
         return _download(as_json(export), "application/json", _filename(export, "json"))
     return _document_download(export, attachment=False)
@@ -203,7 +197,7 @@ def staff_export(member_id: int) -> Any:
 @requires(Permission.PRIVACY_RIGHTS_HANDLE)
 @asks_reason(_resident_here)
 def staff_erase(member_id: int) -> Any:
-    actor = _me()
+    actor = signed_in_member()
     member = member_for_staff(member_id, actor)
     record_staff_view(viewer=actor, subject_ids=[member.id], what="erasure")
     name = member.display_name

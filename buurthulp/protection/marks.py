@@ -69,6 +69,24 @@ def trusted_enough(helper: Member, needed: str | None) -> bool:
     return TRUST_ORDER.get(helper.trust_level, 0) >= TRUST_ORDER[needed]
 
 
+def levels_at_least(needed: str | None) -> tuple[str, ...]:
+    """The trust levels that meet `needed` (all of them for None), for SQL `IN` filters."""
+    floor = TRUST_ORDER[needed] if needed else 0
+    return tuple(level for level, rank in TRUST_ORDER.items() if rank >= floor)
+
+
+def levels_above(level: str) -> tuple[str, ...]:
+    """The trust levels a member of `level` does not reach: a rule asking one of them is
+    not for this member."""
+    rank = TRUST_ORDER.get(level, 0)
+    return tuple(other for other, other_rank in TRUST_ORDER.items() if other_rank > rank)
+
+
+def vog_checked_ids() -> Any:
+    """A subquery of every member whose VOG the coordinator recorded."""
+    return select(Member.id).where(Member.trust_level == "vog")
+
+
 def is_proxy_resident(member_id: int) -> bool:
     return db.session.get(ProxyResident, member_id) is not None
 

@@ -17,7 +17,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from buurthulp.access.guards import asks_reason
 from buurthulp.access.log import record_staff_view
-from buurthulp.auth.guards import current_member, login_required, requires
+from buurthulp.auth.guards import login_required, requires, signed_in_member
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may, scope_of
 from buurthulp.auth.roles import Permission
@@ -40,12 +40,6 @@ bp = Blueprint("safety", __name__, url_prefix="/veiligheid")
 
 # Query names on the report page: what is reported (Dutch, like the page's own address).
 TARGET_ARGS = (("oproep", "listing_id"), ("bericht", "message_id"), ("lid", "member_id"))
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # the guard saw to it
-    return member
 
 
 # Reporting ---------------------------------------------------------------------------------
@@ -72,7 +66,7 @@ def _back_to(target: services.Target) -> str:
 @login_required
 def report_form() -> Any:
     """Report what a member met here. Without a target: how to report, and where."""
-    member = _me()
+    member = signed_in_member()
     data = _report_input()
     if not any(getattr(data, field) is not None for _arg, field in TARGET_ARGS):
         return render_template("safety/report_help.html")
@@ -104,7 +98,7 @@ def report_form() -> Any:
 @login_required
 def block(member_id: int) -> Any:
     """What blocking does, and one button; once blocked, the button lifts it."""
-    me = _me()
+    me = signed_in_member()
     other = services.known_member(member_id, me)
     form = ButtonForm()
 
@@ -129,7 +123,7 @@ def block(member_id: int) -> Any:
 def unblock(member_id: int) -> Any:
     form = ButtonForm()
     if form.validate_on_submit():
-        services.unblock(member_id, actor=_me())
+        services.unblock(member_id, actor=signed_in_member())
         flash(_("The block is lifted."), "success")
     return redirect(url_for("core.account"), code=303)
 
@@ -140,7 +134,7 @@ def unblock(member_id: int) -> Any:
 @bp.route("/beheer/meldingen")
 @requires(Permission.SAFETY_REPORTS_HANDLE)
 def reports() -> Any:
-    me = _me()
+    me = signed_in_member()
     rows = queue.open_reports(scope_of(me, Permission.SAFETY_REPORTS_HANDLE))
     record_staff_view(
         viewer=me, subject_ids=[i for row in rows for i in row.member_ids], what="report-list"
@@ -161,7 +155,7 @@ def _listing_owner(actor: Member, listing_id: int, **_kw: Any) -> list[int]:
 @login_required  # who may is decided with the object: a 404 for everyone else
 @asks_reason(_report_parties)
 def report(report_id: int) -> Any:
-    me = _me()
+    me = signed_in_member()
     view = services.report_view(report_id, me)
     found = view.report
     record_staff_view(viewer=me, subject_ids=[found.member_id, found.reporter_id], what="report")
@@ -202,7 +196,7 @@ def report(report_id: int) -> Any:
 @bp.route("/beheer/oproepen")
 @requires(Permission.SAFETY_LISTINGS_MODERATE)
 def listings() -> Any:
-    me = _me()
+    me = signed_in_member()
     scope = scope_of(me, Permission.SAFETY_LISTINGS_MODERATE)
     pending = queue.pending_listings(scope)
     hidden = queue.hidden_listings(scope)
@@ -228,7 +222,7 @@ def _decisions_for(status: str) -> list[str]:
 @login_required  # who may is decided with the object: a 404 for everyone else
 @asks_reason(_listing_owner)
 def listing(listing_id: int) -> Any:
-    me = _me()
+    me = signed_in_member()
     found = moderation.listing_for_moderation(listing_id, me)
     record_staff_view(viewer=me, subject_ids=[found.owner_id], what="moderation")
     form = ModerationForm()
@@ -275,7 +269,7 @@ def listing(listing_id: int) -> Any:
 @bp.route("/beheer/leden/<int:member_id>/schorsing", methods=["GET", "POST"])
 @login_required  # who may is decided with the object: a 404 for everyone else
 def suspension_page(member_id: int) -> Any:
-    me = _me()
+    me = signed_in_member()
     member = suspension.member_for_suspension(member_id, me)
     record_staff_view(viewer=me, subject_ids=[member.id], what="suspension")
     suspended, name = member.status == "suspended", member.display_name

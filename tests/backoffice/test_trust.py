@@ -4,7 +4,7 @@ need a trusted helper, enforced on reacting, inviting and agreeing."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from buurthulp.backoffice import trust
 from buurthulp.backoffice.models import TrustRecord
 from buurthulp.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from buurthulp.extensions import db
+from buurthulp.i18n import LOCAL_TZ
 from buurthulp.listings.categories import add_category, save_category
 from buurthulp.matches import services as matches
 from buurthulp.models_base import utcnow
@@ -92,15 +93,13 @@ def test_lowering_a_level_needs_a_reason_and_nobody_sets_their_own(street, make)
 
 
 def test_a_vog_is_reminded_once_a_month_before_and_lapses_after_three_years(street) -> None:
-    now = utcnow()
-    # Days as the clock counts them, in Dutch time: between 23:00 and 24:00 UTC the UTC
-    # date is a day behind, and a test counting in UTC days failed in that hour.
-    local_today = trust.today(now)
+    # Days as the clock counts them: Dutch dates, at noon. (Adding whole days to a UTC
+    # moment failed by chance: 22:55 UTC in winter is 00:55 the next day in summer time.)
+    issued = trust.today(utcnow()) - timedelta(days=10)
     trust.set_trust(street.bert.id, step="in-person", actor=street.coord)
-    issued = local_today - timedelta(days=10)
     trust.set_trust(street.bert.id, step="vog", vog_issued_on=issued, actor=street.coord)
     until = trust.vog_valid_until(issued)
-    at = lambda day: now + (day - local_today).days * timedelta(days=1)  # noqa: E731
+    at = lambda day: datetime.combine(day, time(12), tzinfo=LOCAL_TZ).astimezone(UTC)  # noqa: E731
     assert trust.tick(at(until - timedelta(days=31))) == {"VOG reminders": 0, "VOG lapsed": 0}
     assert trust.tick(at(until - timedelta(days=29)))["VOG reminders"] == 1
     assert trust.tick(at(until - timedelta(days=20)))["VOG reminders"] == 0  # once

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from buurthulp.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from buurthulp.extensions import db
 from buurthulp.i18n import LOCAL_TZ
-from buurthulp.listings import activities, services
+from buurthulp.listings import activities, ics, services
 from buurthulp.listings.models import Signup
 from buurthulp.models_base import utcnow
 from buurthulp.notifications.models import Notification
@@ -137,7 +137,7 @@ def test_a_weekly_series_skips_one_date_and_the_calendar_file_says_so(street, ma
     with pytest.raises(NotAllowed):
         services.skip_date(walk.id, third, actor=street.bert)
 
-    text = activities.ics(walk)
+    text = ics.ics(walk)
     assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
     assert "RRULE:FREQ=WEEKLY\r\n" in text
     assert f"EXDATE;TZID=Europe/Amsterdam:{second:%Y%m%d}T190000\r\n" in text
@@ -245,7 +245,7 @@ def test_the_calendar_file_defines_the_amsterdam_time_it_uses(street, make, mont
     year = now.year + (1 if now.month >= month else 0)
     starts = datetime(year, month, 15, 10, tzinfo=LOCAL_TZ)
     coffee = make.listing(street.anna, "activity", title="Koffieochtend", starts_at=starts)
-    lines = activities.ics(coffee).split("\r\n")
+    lines = ics.ics(coffee).split("\r\n")
     assert lines.index("BEGIN:VTIMEZONE") < lines.index("BEGIN:VEVENT")  # RFC 5545 3.6.5
     assert "TZID:Europe/Amsterdam" in lines
     summer = lines[lines.index("BEGIN:DAYLIGHT") : lines.index("END:DAYLIGHT")]

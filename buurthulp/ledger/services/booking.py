@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, inspect, or_, select, text
+from sqlalchemy import Connection, inspect
 from sqlalchemy.exc import IntegrityError
 
 from buurthulp.auth.models import Member
@@ -32,13 +32,19 @@ from buurthulp.db import in_transaction, transaction
 from buurthulp.errors import BuurthulpError, Conflict, InvalidInput, LimitExceeded, NotFound
 from buurthulp.extensions import db
 from buurthulp.i18n import gettext as _
-from buurthulp.ledger.models import Account, Entry, Transfer
+from buurthulp.ledger.models import Transfer
 from buurthulp.ledger.services.accounts import ensure_member_account, ensure_pool
 from buurthulp.ledger.services.cleaning import fingerprint
+from buurthulp.ledger.services.sql import (
+    BY_KEY,
+    INSERT_ENTRIES,
+    INSERT_TRANSFER,
+    LOCK,
+    MOVE,
+    UNDO,
+)
 from buurthulp.models_base import utcnow
 from buurthulp.neighbourhoods.models import Neighbourhood
-
-_ACCOUNT, _TRANSFER, _ENTRY = Account.__table__, Transfer.__table__, Entry.__table__
 
 
 @dataclass(frozen=True)
@@ -128,27 +134,6 @@ class Locked:
     closed_at: datetime | None
 
 
-_LOCK = (
-    select(
-        _ACCOUNT.c.id,
-        _ACCOUNT.c.kind,
-        _ACCOUNT.c.member_id,
-        _ACCOUNT.c.balance,
-        _ACCOUNT.c.lower_limit,
-        _ACCOUNT.c.upper_limit,
-        _ACCOUNT.c.closed_at,
-    )
-    .where(
-        or_(
-            _ACCOUNT.c.id.in_(bindparam("ids", expanding=True)),
-            _ACCOUNT.c.member_id.in_(bindparam("member_ids", expanding=True)),
-        )
-    )
-    .order_by(_ACCOUNT.c.id)
-    .with_for_update()
-)
-
-
 @dataclass
 class Locks:
     by_id: dict[int, Locked]
@@ -166,13 +151,13 @@ def lock(*account_ids: int, members: tuple[Member, ...] = ()) -> Locks:
         raise RuntimeError("lock() must run inside transaction()")
     member_ids = sorted({member_pk(m) for m in members})
     params = {"ids": sorted(set(account_ids)), "member_ids": member_ids}
-    locked = {row.id: Locked(*row) for row in db.session.connection().execute(_LOCK, params)}
+    locked = {row.id: Locked(*row) for row in db.session.connection().execute(LOCK, params)}
     have = {a.member_id for a in locked.values()}
     if any(m not in have for m in member_ids):
         for member in members:
             if member_pk(member) not in have:
                 ensure_member_account(member)
-        rows = db.session.connection().execute(_LOCK, params)
+        rows = db.session.connection().execute(LOCK, params)
         locked = {row.id: Locked(*row) for row in rows}
     if len(locked) != len(set(account_ids)) + len(member_ids):
         raise NotFound(_("This account does not exist."))
@@ -231,65 +216,6 @@ def check_limits(payer: Locked, payee: Locked, minutes: int, actor_id: int) -> N
 
 # Write -------------------------------------------------------------------------------------------
 
-# An account is a side's when it is that side's account id, its member's account, or (no
-# member) the pool of its neighbourhood. Unused parameters are NULL; COALESCE turns their
-# comparisons into FALSE, so each predicate is TRUE or FALSE, never NULL (a NULL inside
-# NOT ... OR ... would silently apply the payer's limit to the payee).
-_IS_PAYER = (
-    "(COALESCE(id = :payer_account, FALSE) OR COALESCE(member_id = :payer_member, FALSE) "
-    "OR (member_id IS NULL AND COALESCE(neighbourhood_id = :payer_pool, FALSE)))"
-)
-_IS_PAYEE = (
-    "(COALESCE(id = :payee_account, FALSE) OR COALESCE(member_id = :payee_member, FALSE) "
-    "OR (member_id IS NULL AND COALESCE(neighbourhood_id = :payee_pool, FALSE)))"
-)
-# The limits, in the WHERE: an account whose limit would break is simply not moved.
-_FITS = (
-    f"closed_at IS NULL AND (NOT {_IS_PAYER} OR lower_limit IS NULL "
-    "OR balance - :minutes >= lower_limit) "
-    f"AND (NOT {_IS_PAYEE} OR upper_limit IS NULL OR balance + :minutes <= upper_limit)"
-)
-_DELTA = f"CASE WHEN {_IS_PAYER} THEN -:minutes ELSE :minutes END"
-_RETURNING = "id, balance, member_id, neighbourhood_id"
-
-_MOVE = {
-    # PostgreSQL: lock both rows in id order first (an UPDATE alone has no ORDER BY), then
-    # move what fits; READ COMMITTED re-checks the WHERE on the row version it locked.
-    # Built from the constant fragments above; every value is a bound parameter. (The
-    # empty string lets bandit's B608 exception sit on the line it reports.)
-    "postgresql": text(
-        ""  # nosec B608
-        f"""
-        WITH locked AS MATERIALIZED (
-            SELECT id AS locked_id FROM ledger_account WHERE {_IS_PAYER} OR {_IS_PAYEE}
-            ORDER BY id FOR UPDATE
-        )
-        UPDATE ledger_account SET balance = balance + {_DELTA}
-        FROM locked WHERE ledger_account.id = locked.locked_id AND {_FITS}
-        RETURNING ledger_account.id, ledger_account.balance, ledger_account.member_id,
-            ledger_account.neighbourhood_id
-        """
-    ),
-    # SQLite: `BEGIN IMMEDIATE` already admits one writer at a time.
-    "sqlite": text(
-        ""  # nosec B608
-        f"""
-        UPDATE ledger_account SET balance = balance + {_DELTA}
-        WHERE ({_IS_PAYER} OR {_IS_PAYEE}) AND {_FITS}
-        RETURNING {_RETURNING}
-        """
-    ),
-}
-_UNDO = text("UPDATE ledger_account SET balance = balance - :delta WHERE id = :id")
-_INSERT_TRANSFER = _TRANSFER.insert().returning(_TRANSFER.c.id)
-_INSERT_ENTRIES = text(
-    "INSERT INTO ledger_entry (transfer_id, account_id, minutes, balance_after) "
-    "VALUES (:t, :payer, :debit, :payer_after), (:t, :payee, :minutes, :payee_after)"
-)
-_BY_KEY = select(_TRANSFER.c.id, _TRANSFER.c.request_fingerprint).where(
-    _TRANSFER.c.idempotency_key == bindparam("key")
-)
-
 
 def _side_params(prefix: str, side: Side) -> dict[str, int | None]:
     return {
@@ -316,14 +242,14 @@ def move_minutes(connection: Connection, payer: Side, payee: Side, minutes: int)
     moved; then nothing moved (a half move is undone in the same transaction).
     """
     params = {"minutes": minutes, **_side_params("payer", payer), **_side_params("payee", payee)}
-    rows = connection.execute(_MOVE[connection.dialect.name], params).all()
+    rows = connection.execute(MOVE[connection.dialect.name], params).all()
     paying = [r for r in rows if _is(payer, r)]
     paid = [r for r in rows if _is(payee, r)]
     if len(rows) == 2 and len(paying) == len(paid) == 1:
         return (int(paying[0].id), int(paying[0].balance)), (int(paid[0].id), int(paid[0].balance))
     for row in rows:  # one side moved and the other did not: put it back
         delta = -minutes if _is(payer, row) else minutes
-        connection.execute(_UNDO, {"delta": delta, "id": row.id})
+        connection.execute(UNDO, {"delta": delta, "id": row.id})
     return None
 
 
@@ -371,7 +297,7 @@ def write(move: Move) -> int:
             raise Conflict(_("This transfer could not be booked. Please try again."))
     (payer_id, payer_after), (payee_id, payee_after) = moved
     transfer_id = connection.execute(
-        _INSERT_TRANSFER,
+        INSERT_TRANSFER,
         {
             "kind": move.kind,
             "payer_account_id": payer_id,
@@ -389,7 +315,7 @@ def write(move: Move) -> int:
         },
     ).scalar_one()
     connection.execute(
-        _INSERT_ENTRIES,
+        INSERT_ENTRIES,
         {
             "t": transfer_id,
             "payer": payer_id,
@@ -414,7 +340,7 @@ class _AlreadyBooked(Exception):
 
 
 def _find_by_key(key: Key) -> int | None:
-    row = db.session.connection().execute(_BY_KEY, {"key": key.value}).first()
+    row = db.session.connection().execute(BY_KEY, {"key": key.value}).first()
     if row is None:
         return None
     if row.request_fingerprint != key.fingerprint:

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Response, render_template, request, url_for
 
-from buurthulp.auth.guards import current_member, login_required
+from buurthulp.auth.guards import login_required, signed_in_member
 from buurthulp.auth.models import Member
 from buurthulp.errors import InvalidInput
 from buurthulp.i18n import LOCAL_TZ
@@ -150,16 +150,10 @@ def statement_csv(
     )
 
 
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # the guard saw to it
-    return member
-
-
 @bp.route("/")
 @login_required
 def statement() -> Any:
-    member = _me()
+    member = signed_in_member()
     return statement_page(
         services.account_of(member), "ledger/statement.html", member=member, own=True
     )
@@ -169,7 +163,7 @@ def statement() -> Any:
 @login_required
 def statement_download() -> Response:
     today = date.today().isoformat()
-    return statement_csv(services.account_of(_me()), f"tijdbank-{today}.csv")
+    return statement_csv(services.account_of(signed_in_member()), f"tijdbank-{today}.csv")
 
 
 GIFTS = {
@@ -225,12 +219,12 @@ def give_view(kind: str, payer: Member, actor: Member, back_url: str) -> Any:
 @bp.route("/bedanken", methods=["GET", "POST"])
 @login_required
 def thank() -> Any:
-    member = _me()
+    member = signed_in_member()
     return give_view("thanks", member, member, url_for("ledger.statement"))
 
 
 @bp.route("/pot-geven", methods=["GET", "POST"])
 @login_required
 def donate() -> Any:
-    member = _me()
+    member = signed_in_member()
     return give_view("donation", member, member, url_for("ledger.statement"))

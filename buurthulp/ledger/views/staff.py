@@ -10,7 +10,7 @@ from flask import render_template, request, url_for
 
 from buurthulp.access.guards import asks_reason
 from buurthulp.access.log import record_staff_view
-from buurthulp.auth.guards import current_member, requires, safe_next
+from buurthulp.auth.guards import requires, safe_next, signed_in_member
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
@@ -23,12 +23,6 @@ from buurthulp.ledger.verify import counts, verify
 from buurthulp.ledger.views import bp
 from buurthulp.ledger.views.resident import give_view, kind_label, statement_csv, statement_page
 from buurthulp.pages import Outcome, handle_form
-
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # the guard saw to it
-    return member
 
 
 def _one(permission: Permission) -> Any:
@@ -58,7 +52,7 @@ def _can(actor: Member, neighbourhood_id: int | None) -> dict[str, bool]:
 @bp.route("/beheer")
 @requires(Permission.LEDGER_STATEMENT_VIEW)
 def staff_home() -> Any:
-    actor = _me()
+    actor = signed_in_member()
     return render_template(
         "ledger/staff_home.html", pools=services.pools_for(actor), **_can(actor, None)
     )
@@ -67,7 +61,7 @@ def staff_home() -> Any:
 @bp.route("/beheer/buurt/<int:neighbourhood_id>/leden")
 @requires(Permission.LEDGER_STATEMENT_VIEW)
 def staff_members(neighbourhood_id: int) -> Any:
-    actor = _me()
+    actor = signed_in_member()
     hood, _pool = services.open_pool(neighbourhood_id, actor=actor)
     return render_template(
         "ledger/staff_members.html", hood=hood, members=services.members_for(actor, hood.id)
@@ -78,7 +72,7 @@ def staff_members(neighbourhood_id: int) -> Any:
 @requires(Permission.LEDGER_STATEMENT_VIEW)
 @asks_reason(_one(Permission.LEDGER_STATEMENT_VIEW))
 def member_statement(member_id: int) -> Any:
-    actor = _me()
+    actor = signed_in_member()
     member, account = services.open_member_statement(member_id, actor=actor)
     return statement_page(
         account,
@@ -95,7 +89,7 @@ def member_statement(member_id: int) -> Any:
 @requires(Permission.LEDGER_STATEMENT_VIEW)
 @asks_reason(_one(Permission.LEDGER_STATEMENT_VIEW))
 def member_statement_download(member_id: int) -> Any:
-    actor = _me()
+    actor = signed_in_member()
     member, account = services.open_member_statement(member_id, actor=actor)
     return statement_csv(
         account,
@@ -105,7 +99,7 @@ def member_statement_download(member_id: int) -> Any:
 
 
 def _proxy_page(member_id: int, kind: str, what: str) -> Any:
-    actor = _me()
+    actor = signed_in_member()
     member = services.open_member_for_staff(
         member_id, actor, Permission.LEDGER_PROXY_ACT, what=what
     )
@@ -131,7 +125,7 @@ def proxy_donate(member_id: int) -> Any:
 @requires(Permission.LEDGER_LIMIT_CHANGE)
 @asks_reason(_one(Permission.LEDGER_LIMIT_CHANGE))
 def change_limits(member_id: int) -> Any:
-    actor = _me()
+    actor = signed_in_member()
     member = services.open_member_for_staff(
         member_id, actor, Permission.LEDGER_LIMIT_CHANGE, what="limits"
     )
@@ -160,7 +154,7 @@ def change_limits(member_id: int) -> Any:
 @requires(Permission.LEDGER_ACCOUNT_SETTLE)
 @asks_reason(_one(Permission.LEDGER_ACCOUNT_SETTLE))
 def settle(member_id: int) -> Any:
-    actor = _me()
+    actor = signed_in_member()
     member = services.open_member_for_staff(
         member_id, actor, Permission.LEDGER_ACCOUNT_SETTLE, what="settle"
     )
@@ -181,7 +175,7 @@ def settle(member_id: int) -> Any:
 @bp.route("/beheer/overboekingen/<int:transfer_id>/terugdraaien", methods=["GET", "POST"])
 @requires(Permission.LEDGER_TRANSFER_REVERSE)
 def reverse(transfer_id: int) -> Any:
-    actor = _me()
+    actor = signed_in_member()
     transfer = services.staff_transfer_or_404(
         transfer_id, actor, Permission.LEDGER_TRANSFER_REVERSE
     )
@@ -209,7 +203,7 @@ def reverse(transfer_id: int) -> Any:
 @bp.route("/beheer/pot/<int:neighbourhood_id>")
 @requires(Permission.LEDGER_STATEMENT_VIEW)
 def pool(neighbourhood_id: int) -> Any:
-    actor = _me()
+    actor = signed_in_member()
     hood, account = services.open_pool(neighbourhood_id, actor=actor)
     return statement_page(
         account,
@@ -237,7 +231,7 @@ def _prefill_grant(form: GrantForm) -> None:
 @bp.route("/beheer/pot/<int:neighbourhood_id>/toekennen", methods=["GET", "POST"])
 @requires(Permission.LEDGER_POOL_GRANT)
 def grant(neighbourhood_id: int) -> Any:
-    actor = _me()
+    actor = signed_in_member()
     hood, account = services.open_pool(neighbourhood_id, actor=actor)
     form = GrantForm()
     form.to_member_id.choices = [(0, _("Choose a member"))]
