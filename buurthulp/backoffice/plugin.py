@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask
 from markupsafe import Markup, escape
 
-from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
+from buurthulp.home import HomeCard, add_home_cards
 from buurthulp.i18n import gettext as _
 from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.jobs import register_job
@@ -57,25 +57,20 @@ def on_behalf(name: str | None, by: str | None) -> Markup:
     return escape(_("on behalf of %(name)s by %(by)s", name=name or "", by=by or ""))
 
 
-def _home_links(member: Any) -> list[dict[str, str]]:
-    links = []
-    if may(member, Permission.BACKOFFICE_QUEUE_VIEW):
-        links.append(
-            {
-                "url": url_for("backoffice.queue"),
-                "title": _("Work queue"),
-                "text": _("Everything that waits for you, most urgent first."),
-            }
-        )
-    if may(member, Permission.RESIDENTS_PROXY_ACT):
-        links.append(
-            {
-                "url": url_for("backoffice.proxy_list"),
-                "title": _("Residents who are not online"),
-                "text": _("Ask, react and confirm on their behalf; print their overview."),
-            }
-        )
-    return links
+HOME_CARDS = (
+    HomeCard(
+        "backoffice.queue",
+        _l("Work queue"),
+        _l("Everything that waits for you, most urgent first."),
+        permission=Permission.BACKOFFICE_QUEUE_VIEW,
+    ),
+    HomeCard(
+        "backoffice.proxy_list",
+        _l("Residents who are not online"),
+        _l("Ask, react and confirm on their behalf; print their overview."),
+        permission=Permission.RESIDENTS_PROXY_ACT,
+    ),
+)
 
 
 def _demo_back_office(rng: Any) -> None:
@@ -100,4 +95,4 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["on_behalf"] = on_behalf
     app.extensions.setdefault("buurthulp_demo_steps", []).append(_demo_back_office)
     # The coordinator's work comes first on their home page.
-    app.extensions.setdefault("buurthulp_home_links", []).insert(0, _home_links)
+    add_home_cards(app, HOME_CARDS, first=True)

@@ -23,6 +23,7 @@ from buurthulp.auth.guards import (
     safe_next,
 )
 from buurthulp.extensions import db
+from buurthulp.home import home_links
 from buurthulp.i18n import LOCALES
 from buurthulp.safety.services import my_blocks
 
@@ -35,11 +36,7 @@ def home():
     member = current_member()
     if member is None:
         return render_template("core/welcome.html")
-    links = [
-        link
-        for provider in current_app.extensions.get("buurthulp_home_links", [])
-        for link in provider(member)
-    ]
+    links = home_links(current_app, member)
     return render_template("core/home.html", member=member, home_links=links)
 
 

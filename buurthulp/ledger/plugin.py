@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, request, url_for
 
 from buurthulp import signals
+from buurthulp.home import HomeCard, add_home_cards
 
 
 def _on_member_created(member: Any, **_extra: Any) -> None:
@@ -46,27 +47,27 @@ def _transfer_kind(kind: str) -> str:
     return kind_label(kind)
 
 
-def _home_links(member: Any) -> list[dict[str, str]]:
+def _home_cards() -> tuple[HomeCard, ...]:
     """Cards on the home page: where a member finds their time credits."""
-    from buurthulp.i18n import gettext as _
+    from buurthulp.i18n import lazy_gettext as _l
 
-    return [
-        {
-            "url": url_for("ledger.statement"),
-            "title": _("My time credits"),
-            "text": _("Your balance and everything you gave and received."),
-        },
-        {
-            "url": url_for("ledger.thank"),
-            "title": _("Say thank you with time"),
-            "text": _("Give time credits to a neighbour who helped you."),
-        },
-        {
-            "url": url_for("ledger.donate"),
-            "title": _("Give to the solidarity pool"),
-            "text": _("So neighbours who cannot give back can still ask for help."),
-        },
-    ]
+    return (
+        HomeCard(
+            "ledger.statement",
+            _l("My time credits"),
+            _l("Your balance and everything you gave and received."),
+        ),
+        HomeCard(
+            "ledger.thank",
+            _l("Say thank you with time"),
+            _l("Give time credits to a neighbour who helped you."),
+        ),
+        HomeCard(
+            "ledger.donate",
+            _l("Give to the solidarity pool"),
+            _l("So neighbours who cannot give back can still ask for help."),
+        ),
+    )
 
 
 def _demo_activity(rng: Any) -> None:
@@ -113,5 +114,5 @@ def register(app: Flask) -> None:
     signals.member_moved.connect(_on_member_moved, weak=False)
     app.context_processor(_ledger_header)
     app.jinja_env.globals["transfer_kind"] = _transfer_kind
-    app.extensions.setdefault("buurthulp_home_links", []).append(_home_links)
+    add_home_cards(app, _home_cards())
     app.extensions.setdefault("buurthulp_demo_steps", []).append(_demo_activity)

@@ -7,11 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask
 
-from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
-from buurthulp.i18n import gettext as _
+from buurthulp.home import HomeCard, add_home_cards
 from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.jobs import register_job
 
@@ -138,39 +137,32 @@ KINDS = {
 }
 
 
-def _home_links(member: Any) -> list[dict[str, str]]:
-    links = [
-        {
-            "url": url_for("listings.feed"),
-            "title": _("Help nearby"),
-            "text": _("What neighbours ask and offer, and activities near you."),
-        },
-        {
-            "url": url_for("listings.new", soort="hulpvraag"),
-            "title": _("Ask for help"),
-            "text": _("A lift, shopping, a form: ask a neighbour."),
-        },
-        {
-            "url": url_for("listings.new", soort="aanbod"),
-            "title": _("Offer help"),
-            "text": _("What you like to do for a neighbour."),
-        },
-        {
-            "url": url_for("listings.mine"),
-            "title": _("My help"),
-            "text": _("Your listings, reactions and matches."),
-        },
-    ]
-    if may(member, Permission.MATCHES_VIEW_ALL):
-        links.insert(
-            0,
-            {
-                "url": url_for("matches.waiting_list"),
-                "title": _("Waits for a coordinator"),
-                "text": _("Disputed minutes and payments that need the solidarity pool."),
-            },
-        )
-    return links
+HOME_CARDS = (
+    HomeCard(
+        "matches.waiting_list",
+        _l("Waits for a coordinator"),
+        _l("Disputed minutes and payments that need the solidarity pool."),
+        permission=Permission.MATCHES_VIEW_ALL,
+    ),
+    HomeCard(
+        "listings.feed",
+        _l("Help nearby"),
+        _l("What neighbours ask and offer, and activities near you."),
+    ),
+    HomeCard(
+        "listings.new",
+        _l("Ask for help"),
+        _l("A lift, shopping, a form: ask a neighbour."),
+        values={"soort": "hulpvraag"},
+    ),
+    HomeCard(
+        "listings.new",
+        _l("Offer help"),
+        _l("What you like to do for a neighbour."),
+        values={"soort": "aanbod"},
+    ),
+    HomeCard("listings.mine", _l("My help"), _l("Your listings, reactions and matches.")),
+)
 
 
 def _demo_marketplace(rng: Any) -> None:
@@ -216,7 +208,7 @@ def register(app: Flask) -> None:
     )
     app.extensions.setdefault("buurthulp_demo_steps", []).append(_demo_marketplace)
     # The marketplace's cards come first on the home page: asking and offering is the point.
-    app.extensions.setdefault("buurthulp_home_links", []).insert(0, _home_links)
+    add_home_cards(app, HOME_CARDS, first=True)
 
 
 KIND_NAMES = {

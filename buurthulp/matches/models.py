@@ -12,6 +12,7 @@ one marks it done with the minutes, the other confirms, and the ledger books it 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,19 +22,36 @@ from buurthulp.extensions import db
 from buurthulp.listings.models import Listing
 from buurthulp.models_base import UTCDateTime, utcnow
 
-STATUSES = (
-    "invited",
-    "proposed",
-    "agreed",
-    "awaiting_confirmation",
-    "done",
-    "disputed",
-    "declined",
-    "cancelled",
+
+class MatchStatus(StrEnum):
+    """Where a match stands (the diagram above). Stored as its value, a plain string, so a
+    member equals the text the database holds: `match.status == "agreed"` keeps working."""
+
+    INVITED = "invited"
+    PROPOSED = "proposed"
+    AGREED = "agreed"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    DONE = "done"
+    DISPUTED = "disputed"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
+STATUSES = tuple(MatchStatus)
+OPEN_STATUSES = (
+    MatchStatus.INVITED,
+    MatchStatus.PROPOSED,
+    MatchStatus.AGREED,
+    MatchStatus.AWAITING_CONFIRMATION,
+    MatchStatus.DISPUTED,
 )
-OPEN_STATUSES = ("invited", "proposed", "agreed", "awaiting_confirmation", "disputed")
 # The parties see each other's first name, contact details and meeting place only here.
-CONTACT_STATUSES = ("agreed", "awaiting_confirmation", "disputed", "done")
+CONTACT_STATUSES = (
+    MatchStatus.AGREED,
+    MatchStatus.AWAITING_CONFIRMATION,
+    MatchStatus.DISPUTED,
+    MatchStatus.DONE,
+)
 
 
 def _in(values: tuple[str, ...]) -> str:

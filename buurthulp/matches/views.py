@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from buurthulp.access.guards import asks_reason
 from buurthulp.access.log import record_staff_view
-from buurthulp.auth.guards import current_member, login_required, requires
+from buurthulp.auth.guards import login_required, requires, signed_in_member
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
@@ -17,6 +17,7 @@ from buurthulp.errors import Conflict
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import arg_id
 from buurthulp.listings.services import category_label
+from buurthulp.matches import actions as steps
 from buurthulp.matches import services, waiting
 from buurthulp.matches.forms import (
     CancelForm,
@@ -30,28 +31,38 @@ from buurthulp.pages import Outcome, handle_form
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
 
-
-def _me() -> Member:
-    member = current_member()
-    assert member is not None  # the guard saw to it
-    return member
+# Where each step of the match rules (`matches.actions`) is sent from the match page.
+STEP_ENDPOINTS = {
+    steps.ACCEPT: "matches.accept",
+    steps.SAY_YES: "matches.say_yes",
+    steps.DECLINE: "matches.say_no",
+    steps.CANCEL: "matches.cancel",
+    steps.COMPLETE: "matches.complete",
+    steps.CONFIRM: "matches.confirm",
+    steps.DISPUTE: "matches.dispute",
+    steps.ASK_POOL: "matches.ask_pool",
+    steps.MESSAGE: "matches.message",
+    steps.THANK: "matches.thank",
+    steps.RESOLVE: "matches.resolve",
+}
 
 
 @bp.route("/")
 @login_required
 def index() -> Any:
-    return render_template("matches/index.html", matches=services.matches_of(_me()))
+    return render_template("matches/index.html", matches=services.matches_of(signed_in_member()))
 
 
 @bp.route("/beheer")
 @requires(Permission.MATCHES_VIEW_ALL)
 def waiting_list() -> Any:
-    actor = _me()
+    actor = signed_in_member()
     return render_template("matches/waiting.html", items=waiting.waiting_for(actor), member=actor)
 
 
 def _staff(match: Any, member: Member, party: bool) -> dict[str, Any]:
-    """What a coordinator may do on this match page, decided here with scope."""
+    """What a coordinator sees on this match page, decided here with scope (what they may
+    do, the match rules say: `actions`)."""
     hood_id = match.listing.neighbourhood_id
     payer_id, _payee = services.payer_and_payee(match)
     payer = match.owner if payer_id == match.owner_id else match.responder
@@ -70,14 +81,12 @@ def _staff(match: Any, member: Member, party: bool) -> dict[str, Any]:
         "waits": waiting.reasons_of(match),
         "payer": payer,
         "own_match_staff": party and may(member, Permission.MATCHES_DISPUTE_RESOLVE, hood_id),
-        "can_resolve": not party and may(member, Permission.MATCHES_DISPUTE_RESOLVE, hood_id),
-        "can_confirm_for": not party and may(member, Permission.MATCHES_CONFIRM_ON_BEHALF, hood_id),
         "grant_url": grant_url,
     }
 
 
 def _page(match_id: int, **forms: Any) -> dict[str, Any]:
-    member = _me()
+    member = signed_in_member()
     match = services.get_match(match_id, member)
     party = services.is_party(match, member.id)
     if not party:
@@ -86,12 +95,20 @@ def _page(match_id: int, **forms: Any) -> dict[str, Any]:
             viewer=member, subject_ids=[match.owner_id, match.responder_id], what="match"
         )
     payer_id, _payee = services.payer_and_payee(match)
+    owner = match.owner_id == member.id
+    actions = steps.allowed_actions(match, member)
     return {
         **_staff(match, member, party),
         "resolve_form": forms.get("resolve_form") or ResolveForm(),
         "match": match,
         "member": member,
         "party": party,
+        "owner": owner,
+        "other": match.responder if owner else match.owner,
+        "actions": actions,
+        "step_urls": {a: url_for(STEP_ENDPOINTS[a], match_id=match.id) for a in actions},
+        "here": url_for("matches.show", match_id=match.id),
+        "proxy": False,
         "contact": services.contact_for(match, member),
         "thread": services.messages_of(match),
         "thanks": services.thanks_of(match),
@@ -138,7 +155,7 @@ def _simple(match_id: int, action: Any, message: str) -> Any:
 def accept(match_id: int) -> Any:
     return _simple(
         match_id,
-        lambda: services.accept(match_id, actor=_me()),
+        lambda: services.accept(match_id, actor=signed_in_member()),
         _("You agreed. You can now see how to reach each other."),
     )
 
@@ -148,7 +165,7 @@ def accept(match_id: int) -> Any:
 def say_yes(match_id: int) -> Any:
     return _simple(
         match_id,
-        lambda: services.answer_invitation(match_id, yes=True, actor=_me()),
+        lambda: services.answer_invitation(match_id, yes=True, actor=signed_in_member()),
         _("You said yes. You can now see how to reach each other."),
     )
 
@@ -158,7 +175,7 @@ def say_yes(match_id: int) -> Any:
 def say_no(match_id: int) -> Any:
     return _simple(
         match_id,
-        lambda: services.answer_invitation(match_id, yes=False, actor=_me()),
+        lambda: services.answer_invitation(match_id, yes=False, actor=signed_in_member()),
         _("You said no. That is fine: thank you for answering."),
     )
 
@@ -168,7 +185,7 @@ def say_no(match_id: int) -> Any:
 @asks_reason(_staff_view_of)
 def confirm(match_id: int) -> Any:
     try:
-        outcome = services.confirm(match_id, actor=_me())
+        outcome = services.confirm(match_id, actor=signed_in_member())
     except Conflict as exc:
         flash(exc.message, "error")
         return redirect(url_for("matches.show", match_id=match_id), code=303)
@@ -185,7 +202,7 @@ def confirm(match_id: int) -> Any:
 def ask_pool(match_id: int) -> Any:
     return _simple(
         match_id,
-        lambda: services.ask_pool(match_id, actor=_me()),
+        lambda: services.ask_pool(match_id, actor=signed_in_member()),
         _("Your question is with the coordinator. They will get back to you."),
     )
 
@@ -205,7 +222,7 @@ def message(match_id: int) -> Any:
         match_id,
         MessageForm(),
         "message_form",
-        lambda f: services.post_message(match_id, actor=_me(), body=f.body.data),
+        lambda f: services.post_message(match_id, actor=signed_in_member(), body=f.body.data),
         _("Your message is sent."),
     )
 
@@ -217,7 +234,7 @@ def complete(match_id: int) -> Any:
         match_id,
         MinutesForm(),
         "minutes_form",
-        lambda f: services.complete(match_id, actor=_me(), minutes=f.minutes.data),
+        lambda f: services.complete(match_id, actor=signed_in_member(), minutes=f.minutes.data),
         _("Thank you! The other person is asked to confirm."),
     )
 
@@ -229,7 +246,7 @@ def cancel(match_id: int) -> Any:
         match_id,
         CancelForm(),
         "cancel_form",
-        lambda f: services.cancel(match_id, actor=_me(), reason=f.cancel_reason.data),
+        lambda f: services.cancel(match_id, actor=signed_in_member(), reason=f.cancel_reason.data),
         _("The match is cancelled. The other person is told."),
     )
 
@@ -241,7 +258,7 @@ def dispute(match_id: int) -> Any:
         match_id,
         ReasonForm(),
         "reason_form",
-        lambda f: services.dispute(match_id, actor=_me(), reason=f.reason.data),
+        lambda f: services.dispute(match_id, actor=signed_in_member(), reason=f.reason.data),
         _("Thank you. A coordinator will look at it with you both."),
     )
 
@@ -253,7 +270,7 @@ def thank(match_id: int) -> Any:
         match_id,
         ThanksForm(),
         "thanks_form",
-        lambda f: services.leave_thanks(match_id, actor=_me(), body=f.body.data),
+        lambda f: services.leave_thanks(match_id, actor=signed_in_member(), body=f.body.data),
         _("Your note of thanks is sent."),
     )
 
@@ -267,6 +284,8 @@ def resolve(match_id: int) -> Any:
         match_id,
         form,
         "resolve_form",
-        lambda f: services.resolve_dispute(match_id, actor=_me(), **f.service_arguments()),
+        lambda f: services.resolve_dispute(
+            match_id, actor=signed_in_member(), **f.service_arguments()
+        ),
         _("The dispute is settled. Both are told."),
     )

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask
 
-from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
-from buurthulp.i18n import gettext as _
+from buurthulp.home import HomeCard, add_home_cards
 from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.safety.labels import DECISION_LABELS, OUTCOME_LABELS, REASON_LABELS
 
@@ -65,25 +64,20 @@ KINDS = {
 }
 
 
-def _home_links(member: Any) -> list[dict[str, str]]:
-    links = []
-    if may(member, Permission.SAFETY_REPORTS_HANDLE):
-        links.append(
-            {
-                "url": url_for("safety.reports"),
-                "title": _("Reports"),
-                "text": _("What neighbours reported, and what waits for your decision."),
-            }
-        )
-    if may(member, Permission.SAFETY_LISTINGS_MODERATE):
-        links.append(
-            {
-                "url": url_for("safety.listings"),
-                "title": _("Listings to check"),
-                "text": _("New members' first listings, and hidden listings."),
-            }
-        )
-    return links
+HOME_CARDS = (
+    HomeCard(
+        "safety.reports",
+        _l("Reports"),
+        _l("What neighbours reported, and what waits for your decision."),
+        permission=Permission.SAFETY_REPORTS_HANDLE,
+    ),
+    HomeCard(
+        "safety.listings",
+        _l("Listings to check"),
+        _l("New members' first listings, and hidden listings."),
+        permission=Permission.SAFETY_LISTINGS_MODERATE,
+    ),
+)
 
 
 def register(app: Flask) -> None:
@@ -93,7 +87,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     for kind, (topic, sentence) in KINDS.items():
         register_kind(kind, sentence, topic=topic)
-    app.extensions.setdefault("buurthulp_home_links", []).append(_home_links)
+    add_home_cards(app, HOME_CARDS)
     app.jinja_env.globals.update(
         reason_label=_label(REASON_LABELS),
         outcome_label=_label(OUTCOME_LABELS),

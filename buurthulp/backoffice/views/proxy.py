@@ -22,6 +22,7 @@ from buurthulp.i18n import gettext as _
 from buurthulp.ledger.services import balance_minutes
 from buurthulp.listings import services as listings
 from buurthulp.listings.forms import ListingForm
+from buurthulp.matches import actions as steps
 from buurthulp.matches import services as matches
 from buurthulp.matches.models import CONTACT_STATUSES
 from buurthulp.matching import feed as feed_service
@@ -152,11 +153,23 @@ def proxy_react(proxy_id: int, listing_id: int) -> Any:
     )
 
 
+# Where each step the match rules allow on her behalf (`matches.actions`) is sent.
+PROXY_STEP_ENDPOINTS = {
+    steps.ACCEPT: "backoffice.proxy_accept",
+    steps.SAY_YES: "backoffice.proxy_yes",
+    steps.DECLINE: "backoffice.proxy_no",
+    steps.CONFIRM: "backoffice.proxy_confirm",
+    steps.MESSAGE: "backoffice.proxy_message",
+}
+
+
 def _match_page(member: Member, match_id: int, message_form: Any = None) -> dict[str, Any]:
     actor = me()
     match = matches.get_match(match_id, member)  # the resident's own matches only
     residents.record_others_seen(actor, member, [matches.other_party(match, member.id)])
     payer_id, _payee = matches.payer_and_payee(match)
+    actions = steps.allowed_actions(match, actor, on_behalf_of=member)
+    here = {"proxy_id": member.id, "match_id": match.id}
     return {
         "member": member,
         "match": match,
@@ -164,6 +177,15 @@ def _match_page(member: Member, match_id: int, message_form: Any = None) -> dict
         "other": match.responder if match.owner_id == member.id else match.owner,
         "contact": matches.contact_for(match, member),
         "thread": matches.messages_of(match) if match.status in CONTACT_STATUSES else [],
+        "thanks": matches.thanks_of(match),
+        "actions": actions,
+        "step_urls": {
+            step: url_for(endpoint, **here)
+            for step, endpoint in PROXY_STEP_ENDPOINTS.items()
+            if step in actions
+        },
+        "here": url_for("backoffice.proxy_match", **here),
+        "proxy": True,
         "i_pay": payer_id == member.id,
         "category": listings.category_label(match.listing.category),
         "message_form": message_form or ProxyMessageForm(formdata=None),
