@@ -83,6 +83,31 @@ OOST = ("6521", "6522", "6523")
 DUKENBURG = ("6535", "6536", "6537", "6538")
 
 
+def two_neighbourhoods(
+    make: Any,
+    world: type[Any],
+    residents: dict[str, str],
+    *,
+    coord: str,
+    other_coord: str,
+    stranger: str,
+) -> Any:
+    """The small town most test worlds are: Centrum with three residents (`residents`:
+    field -> name) and a coordinator, and Oost next door with its own coordinator and one
+    resident, for the "not yours" cases."""
+    hood = make.neighbourhood(pc4=CENTRUM)
+    other = make.neighbourhood(pc4=OOST)
+    people = {field: make.resident(hood, name=name) for field, name in residents.items()}
+    return world(
+        hood=hood,
+        other_hood=other,
+        **people,
+        coord=make.coordinator(hood, name=coord),
+        other_coord=make.coordinator(other, name=other_coord),
+        stranger=make.resident(other, name=stranger),
+    )
+
+
 _HASHES: dict[tuple[str, int, int], str] = {}
 
 

@@ -3,12 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
-import textwrap
-import time
 from pathlib import Path
 
 import psycopg
@@ -16,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 try:
-    from tests.support import pgserver
+    from tests.support import pgserver, servers
 except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from support import pgserver  # type: ignore[no-redef]
+    from support import pgserver, servers  # type: ignore[no-redef]
 
 pytestmark = pytest.mark.postgres
 
@@ -27,23 +21,6 @@ SUPPORT_DIR = Path(pgserver.__file__).resolve().parent
 
 def _port_of(url: str) -> int:
     return sa.engine.make_url(url).port or 5432
-
-
-def _port_open(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def _wait_until(predicate, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return predicate()
 
 
 @pytest.fixture(scope="module")
@@ -138,32 +115,19 @@ def test_throwaway_cluster_starts_and_is_removed(needs_binaries):
             conn.execute("CREATE TABLE t (x int)")
         pgserver.drop_database(srv.admin_url, url)
         assert not pgserver.database_exists(srv.admin_url, sa.engine.make_url(url).database)
-    assert not _port_open(port)
+    assert not servers.port_open(port)
     assert not tmpdir.exists()
 
 
 def test_throwaway_cluster_is_removed_when_the_test_process_is_killed(needs_binaries):
-    child = textwrap.dedent(
-        f"""
-        import sys, time
-        sys.path.insert(0, {str(SUPPORT_DIR)!r})
-        import pgserver
-        srv = pgserver.start_postgres(prefer_running=False, use_env=False)
-        print(srv.admin_url, srv.reason.rsplit(" in ", 1)[1], flush=True)
-        time.sleep(600)
-        """
+    url, tmpdir = servers.start_in_a_process_then_kill_it(
+        "pgserver",
+        "start_postgres(prefer_running=False, use_env=False)",
+        "admin_url",
+        alive=lambda url: servers.port_open(_port_of(url)),
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", child], stdout=subprocess.PIPE, text=True, start_new_session=True
-    )
-    try:
-        url, tmpdir = proc.stdout.readline().split()
-        port = _port_of(url)
-        assert _port_open(port)
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    assert _wait_until(lambda: not _port_open(port) and not Path(tmpdir).exists())
+    port = _port_of(url)
+    assert servers.wait_until(lambda: not servers.port_open(port) and not Path(tmpdir).exists())
 
 
 def test_no_server_gives_a_reason_to_skip_with(monkeypatch):

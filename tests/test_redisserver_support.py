@@ -3,44 +3,22 @@
 from __future__ import annotations
 
 import os
-import signal
 import socket
-import subprocess
-import sys
-import textwrap
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 try:
-    from tests.support import redisserver
+    from tests.support import redisserver, servers
 except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from support import redisserver  # type: ignore[no-redef]
+    from support import redisserver, servers  # type: ignore[no-redef]
 
 SUPPORT_DIR = Path(redisserver.__file__).resolve().parent
 
 
 def _port_of(url: str) -> int:
     return urlsplit(url).port or 6379
-
-
-def _port_open(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def _wait_until(predicate, timeout: float = 30.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +122,7 @@ def test_throwaway_server_starts_and_is_removed(needs_binary):
             assert Path(conn.config_get("dir")["dir"]).resolve() == tmpdir.resolve()
         finally:
             conn.close()
-    assert not _port_open(port)
+    assert not servers.port_open(port)
     assert not tmpdir.exists()
 
 
@@ -156,27 +134,14 @@ def test_throwaway_switch_ignores_a_running_server(needs_binary, monkeypatch):
 
 
 def test_throwaway_server_is_removed_when_the_test_process_is_killed(needs_binary):
-    child = textwrap.dedent(
-        f"""
-        import sys, time
-        sys.path.insert(0, {str(SUPPORT_DIR)!r})
-        import redisserver
-        srv = redisserver.start_redis(prefer_running=False, use_env=False)
-        print(srv.url, srv.reason.rsplit(" in ", 1)[1], flush=True)
-        time.sleep(600)
-        """
+    url, tmpdir = servers.start_in_a_process_then_kill_it(
+        "redisserver",
+        "start_redis(prefer_running=False, use_env=False)",
+        "url",
+        alive=lambda url: servers.port_open(_port_of(url)),
     )
-    proc = subprocess.Popen(
-        [sys.executable, "-c", child], stdout=subprocess.PIPE, text=True, start_new_session=True
-    )
-    try:
-        url, tmpdir = proc.stdout.readline().split()
-        port = _port_of(url)
-        assert _port_open(port)
-    finally:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    assert _wait_until(lambda: not _port_open(port) and not Path(tmpdir).exists())
+    port = _port_of(url)
+    assert servers.wait_until(lambda: not servers.port_open(port) and not Path(tmpdir).exists())
 
 
 def test_no_server_gives_a_reason_to_skip_with(monkeypatch):

@@ -8,23 +8,19 @@ from typing import Any
 import pytest
 
 from tests.conftest import load_world, shared_world
-from tests.factories import CENTRUM, OOST
+from tests.factories import two_neighbourhoods
 from tests.ledger.helpers import Town
 
 
 def town_world(make: Any) -> Town:
     """Built once per test module and database; each test gets it fresh from its savepoint."""
-    hood = make.neighbourhood(pc4=CENTRUM)
-    other = make.neighbourhood(pc4=OOST)
-    return Town(
-        hood=hood,
-        other_hood=other,
-        alice=make.resident(hood, name="Alice"),
-        bob=make.resident(hood, name="Bob"),
-        carol=make.resident(hood, name="Carol"),
-        coord=make.coordinator(hood, name="Marieke Centrum"),
-        other_coord=make.coordinator(other, name="Youssef Oost"),
-        stranger=make.resident(other, name="Stranger"),
+    return two_neighbourhoods(
+        make,
+        Town,
+        {"alice": "Alice", "bob": "Bob", "carol": "Carol"},
+        coord="Marieke Centrum",
+        other_coord="Youssef Oost",
+        stranger="Stranger",
     )
 
 

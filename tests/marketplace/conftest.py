@@ -11,7 +11,7 @@ import pytest
 from buurthulp.auth.models import Member
 from buurthulp.neighbourhoods.models import Neighbourhood
 from tests.conftest import load_world, shared_world
-from tests.factories import CENTRUM, OOST
+from tests.factories import two_neighbourhoods
 
 
 @dataclass
@@ -28,17 +28,13 @@ class Street:
 
 def street_world(make: Any) -> Street:
     """Built once per test module and database; each test gets it fresh from its savepoint."""
-    hood = make.neighbourhood(pc4=CENTRUM)
-    other = make.neighbourhood(pc4=OOST)
-    return Street(
-        hood=hood,
-        other_hood=other,
-        anna=make.resident(hood, name="Anna"),
-        bert=make.resident(hood, name="Bert"),
-        carla=make.resident(hood, name="Carla"),
-        coord=make.coordinator(hood, name="Marieke"),
-        other_coord=make.coordinator(other, name="Youssef"),
-        stranger=make.resident(other, name="Stef"),
+    return two_neighbourhoods(
+        make,
+        Street,
+        {"anna": "Anna", "bert": "Bert", "carla": "Carla"},
+        coord="Marieke",
+        other_coord="Youssef",
+        stranger="Stef",
     )
 
 

@@ -29,7 +29,6 @@ own throwaway cluster (on its own port), and makes its own uniquely named databa
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import glob
 import json
@@ -44,12 +43,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import psycopg
 from psycopg import sql
 from sqlalchemy.engine import URL, make_url
+
+try:
+    from tests.support import servers
+except ImportError:  # imported with tests/support on sys.path (a child process in a test)
+    import servers  # type: ignore[no-redef]
 
 INSTALL_HINT = "install PostgreSQL server binaries: apt-get install postgresql"
 DEFAULT_HOST = "127.0.0.1"
@@ -286,7 +289,7 @@ def start_postgres(*, prefer_running: bool | None = None, use_env: bool = True) 
         return PostgresServer(url, "env", "TEST_POSTGRES_URL")
 
     if prefer_running is None:
-        prefer_running = os.environ.get("TEST_POSTGRES_THROWAWAY", "") in ("", "0")
+        prefer_running = servers.prefers_running("TEST_POSTGRES_THROWAWAY")
     running_note = ""
     if prefer_running:
         url = f"postgresql+psycopg://postgres@{DEFAULT_HOST}:{DEFAULT_PORT}/postgres"
@@ -309,33 +312,23 @@ def start_postgres(*, prefer_running: bool | None = None, use_env: bool = True) 
     return start_throwaway(bindir)
 
 
-@contextlib.contextmanager
 def postgres_server(
     *, prefer_running: bool | None = None, use_env: bool = True
-) -> Iterator[PostgresServer]:
+) -> contextlib.AbstractContextManager[PostgresServer]:
     """Context manager around :func:`start_postgres` that stops a throwaway cluster."""
-    server = start_postgres(prefer_running=prefer_running, use_env=use_env)
-    try:
-        yield server
-    finally:
-        server.stop()
+    return servers.serving(start_postgres, prefer_running=prefer_running, use_env=use_env)
 
 
 # --- one server per test process -----------------------------------------------------------
 
-_session: PostgresServer | None = None
+_session = servers.SessionServer(
+    start_postgres, lambda exc: PostgresServer(None, "none", f"PostgreSQL unavailable: {exc}")
+)
 
 
 def session_server() -> PostgresServer:
     """The process-wide server (found or started once, stopped at interpreter exit)."""
-    global _session
-    if _session is None:
-        try:
-            _session = start_postgres()
-        except RuntimeError as exc:
-            _session = PostgresServer(None, "none", f"PostgreSQL unavailable: {exc}")
-        atexit.register(_session.stop)
-    return _session
+    return _session.get()
 
 
 def postgres_admin_url() -> str | None:

@@ -41,7 +41,6 @@ Typical use in a test module::
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import json
 import os
@@ -56,6 +55,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 import redis
+
+try:
+    from tests.support import servers
+except ImportError:  # imported with tests/support on sys.path (a child process in a test)
+    import servers  # type: ignore[no-redef]
 
 INSTALL_HINT = "install the Redis server binaries: apt-get install redis-server"
 DEFAULT_HOST = "127.0.0.1"
@@ -267,7 +271,7 @@ def start_redis(*, prefer_running: bool | None = None, use_env: bool = True) -> 
         return RedisServer(url, "env", "TEST_REDIS_URL")
 
     if prefer_running is None:
-        prefer_running = os.environ.get("TEST_REDIS_THROWAWAY", "") in ("", "0")
+        prefer_running = servers.prefers_running("TEST_REDIS_THROWAWAY")
     running_note = ""
     if prefer_running:
         url = f"redis://{DEFAULT_HOST}:{DEFAULT_PORT}/0"
@@ -289,38 +293,29 @@ def start_redis(*, prefer_running: bool | None = None, use_env: bool = True) -> 
     return start_throwaway(binary)
 
 
-@contextlib.contextmanager
 def redis_server(
     *, prefer_running: bool | None = None, use_env: bool = True
-) -> Iterator[RedisServer]:
+) -> contextlib.AbstractContextManager[RedisServer]:
     """Context manager around :func:`start_redis` that stops a throwaway server."""
-    server = start_redis(prefer_running=prefer_running, use_env=use_env)
-    try:
-        yield server
-    finally:
-        server.stop()
+    return servers.serving(start_redis, prefer_running=prefer_running, use_env=use_env)
 
 
 # --- one server per test process -----------------------------------------------------------
 
-_session: RedisServer | None = None
+
+def _unavailable(exc: RuntimeError) -> RedisServer:
+    # "error" when TEST_REDIS_URL is set and does not answer (fail the test), "none" when
+    # there is no Redis to be had (skip it, with the reason).
+    kind = "error" if os.environ.get("TEST_REDIS_URL") else "none"
+    return RedisServer(None, kind, f"Redis unavailable: {exc}")
+
+
+_session = servers.SessionServer(start_redis, _unavailable)
 
 
 def session_server() -> RedisServer:
-    """The process-wide server (found or started once, stopped at interpreter exit).
-
-    ``kind`` is "error" when ``TEST_REDIS_URL`` is set and does not answer (fail the test),
-    "none" when there is no Redis to be had (skip it, with ``reason``).
-    """
-    global _session
-    if _session is None:
-        try:
-            _session = start_redis()
-        except RuntimeError as exc:
-            kind = "error" if os.environ.get("TEST_REDIS_URL") else "none"
-            _session = RedisServer(None, kind, f"Redis unavailable: {exc}")
-        atexit.register(_session.stop)
-    return _session
+    """The process-wide server (found or started once, stopped at interpreter exit)."""
+    return _session.get()
 
 
 def redis_url() -> str | None:
