@@ -41,6 +41,9 @@ def register_web(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
 
     db.init_app(app)
+    # The member first, before CSRF and the rate limiter check anything: their language is
+    # known before any page (an error page too) is translated.
+    app.before_request(_load_member)
     # Batch mode: SQLite can only ALTER a table by copying it; Alembic does that for us.
     migrate.init_app(
         app,
@@ -86,8 +89,6 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals["path"] = _cached_path
     app.jinja_env.globals["status_label"] = status_label
     app.context_processor(_template_globals)
-    # The member first: their language is known before anything is translated.
-    app.before_request(_load_member)
     app.before_request(_check_request)
     app.after_request(security_headers)
 

@@ -224,3 +224,17 @@ def test_every_form_that_posts_carries_the_csrf_token() -> None:
                 missing.append(f"{name}:{line}")
     assert checked > 30
     assert missing == []
+
+
+def test_the_refusal_speaks_the_language_of_the_members_account(csrf_client, make):
+    """The member is loaded before CSRF is checked, so a refused form is explained in the
+    language of their account (not only in the one the language switcher picked)."""
+    from sqlalchemy import update
+
+    member = make.resident()
+    db.session.execute(update(Member).where(Member.id == member.id).values(locale="en"))
+    assert _log_in(csrf_client, member).status_code == 303
+    response = csrf_client.post("/uitloggen", data={})
+    _assert_refused(response)
+    assert "The form had expired" in response.get_data(as_text=True)
+    assert _logged_in(csrf_client)
