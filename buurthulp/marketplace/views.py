@@ -205,6 +205,7 @@ def show(listing_id: int) -> Any:
         "category": services.category_label(listing.category),
         "expired": services.is_expired(listing),
         "open": services.in_feed(listing),
+        "lifecycle": services.lifecycle_steps(listing) if own else [],
         "react_form": ReactForm(),
         "reactions": matches.matches_for_listing(listing) if own else [],
         "mine": next(

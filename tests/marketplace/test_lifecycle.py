@@ -331,3 +331,49 @@ def test_the_close_button_mails_the_neighbours_who_reacted(
     assert db.session.get(Match, reaction.id).status == "declined"
     [mail] = [m for m in mailbox if m["To"] == street.carla.email]
     assert "Lamp ophangen" in mail.get_content()
+
+
+STEP_WORDS = {
+    "extend": "verlengen",
+    "still_on": "verlengen",
+    "pause": "pauzeren",
+    "reopen": "heropenen",
+    "close": "sluiten",
+}
+
+
+@pytest.mark.parametrize("status", ["open", "paused", "matched", "closed", "hidden", "pending"])
+@pytest.mark.parametrize("clock_state", ["running", "ended", "standing", "asked"])
+def test_the_listing_page_offers_exactly_the_steps_the_service_takes(
+    street: Street, make, client, login, status, clock_state
+) -> None:
+    """The owner's buttons come from `lifecycle_steps`; each one it offers works."""
+    kind = "request" if clock_state in ("running", "ended") else "offer"
+    fields = {"standing": True} if kind == "offer" else {}
+    listing = make.listing(street.anna, kind, **fields)
+    now = utcnow()
+    with transaction():
+        row = db.session.get_one(Listing, listing.id)
+        row.status = status
+        if clock_state == "ended":
+            row.expires_at = now - timedelta(days=1)
+        if clock_state == "asked":
+            row.still_on_asked_at = now - timedelta(days=2)
+    row = db.session.get_one(Listing, listing.id)
+    steps = services.lifecycle_steps(row, now)
+
+    page = login(street.anna).get(f"/hulp/{listing.id}").get_data(as_text=True)
+    shown = [word for word in STEP_WORDS.values() if f"/hulp/{listing.id}/{word}" in page]
+    assert sorted(set(shown)) == sorted({STEP_WORDS[step] for step in steps})
+    if status == "hidden":
+        assert steps == []
+    state = {f: getattr(row, f) for f in ("status", "expires_at", "still_on_asked_at")}
+    for step in steps:  # each from the same state: put back after it
+        if step in ("extend", "still_on"):
+            services.extend(listing.id, actor=street.anna)
+        else:
+            services.change_status(listing.id, step, actor=street.anna)
+        with transaction():
+            row = db.session.get_one(Listing, listing.id)
+            for field, value in state.items():
+                setattr(row, field, value)

@@ -30,6 +30,7 @@ from buurthulp.listings.services.lifecycle import (
     clock_stamp,
     close_all_of,
     extend,
+    lifecycle_steps,
     link_used,
     skip_date,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "helpable_by",
     "in_feed",
     "is_expired",
+    "lifecycle_steps",
     "link_used",
     "listed",
     "listing_by_code",

@@ -35,6 +35,27 @@ ACTIONS = {
 }
 
 
+def lifecycle_steps(listing: Listing, now: datetime | None = None) -> list[str]:
+    """The owner's buttons on the listing page, in order: exactly the steps `extend` and
+    `change_status` take for this listing now, so the page never offers what the service
+    would refuse. ("still_on" is `extend` answering the three-monthly question.)"""
+    if listing.status == "hidden":
+        return []  # a coordinator hid it: the owner can only ask them
+    steps = []
+    if listing.expires_at is not None and listing.status != "closed":
+        steps.append("extend")
+    if listing.expires_at is None and listing.still_on_asked_at and listing.status == "open":
+        steps.append("still_on")
+    if listing.status in ACTIONS["pause"][0]:
+        steps.append("pause")
+    expired_open = listing.status == "open" and is_expired(listing, now)
+    if listing.status in ("paused", "closed") or expired_open:
+        steps.append("reopen")
+    if listing.status in ACTIONS["close"][0]:
+        steps.append("close")
+    return steps
+
+
 def change_status(
     listing_id: object, action: str, *, actor: Member, now: datetime | None = None
 ) -> Listing:
