@@ -42,6 +42,14 @@ def _place(member: Any, origin: Point, metres_east: float) -> None:
         fresh.home_cell = cell_of(point)
 
 
+def _retire(origin: Point, *members: Any) -> None:
+    """Move an example's neighbours far away when it is done: Hypothesis runs every example
+    in the same test's database, and without this the neighbours of earlier examples
+    crowd the suggestions (with many examples, beyond the 50 shown)."""
+    for member in members:
+        _place(member, origin, 100_000)
+
+
 @pytest.fixture
 def request_here(make) -> tuple[Any, Any, Any]:
     hood = make.neighbourhood(pc4=CENTRUM)
@@ -60,11 +68,14 @@ def test_closer_beats_farther_when_all_else_is_equal(make, request_here, near, f
     hood, owner, listing = request_here
     a, b = make.resident(hood), make.resident(hood)
     origin = Point(listing.lat, listing.lon)
-    _place(a, origin, far)
-    _place(b, origin, near)
-    order = _order(listing, owner)
-    if distance_band(near) < distance_band(far):
-        assert order.index(b.id) < order.index(a.id)
+    try:
+        _place(a, origin, far)
+        _place(b, origin, near)
+        order = _order(listing, owner)
+        if distance_band(near) < distance_band(far):
+            assert order.index(b.id) < order.index(a.id)
+    finally:
+        _retire(origin, a, b)
 
 
 @SETTINGS
@@ -75,15 +86,18 @@ def test_within_one_band_the_order_tells_nothing_about_metres(
     hood, owner, listing = request_here
     a, b = make.resident(hood), make.resident(hood)
     origin = Point(listing.lat, listing.lon)
-    _place(a, origin, first)
-    _place(b, origin, second)
-    one = _order(listing, owner)
-    _place(a, origin, second)
-    _place(b, origin, first)
-    assert _order(listing, owner) == one  # swapping the metres changes nothing
-    found = suggestions.suggestions(listing.id, actor=owner, limit=200)
-    shown = {s.member_id: s.distance_label for s in found}
-    assert shown[a.id] == shown[b.id]
+    try:
+        _place(a, origin, first)
+        _place(b, origin, second)
+        one = _order(listing, owner)
+        _place(a, origin, second)
+        _place(b, origin, first)
+        assert _order(listing, owner) == one  # swapping the metres changes nothing
+        found = suggestions.suggestions(listing.id, actor=owner, limit=200)
+        shown = {s.member_id: s.distance_label for s in found}
+        assert shown[a.id] == shown[b.id]
+    finally:
+        _retire(origin, a, b)
 
 
 @SETTINGS
@@ -92,15 +106,18 @@ def test_a_talent_for_the_category_beats_none(make, request_here, metres) -> Non
     hood, owner, listing = request_here
     plain, gardener = make.resident(hood), make.resident(hood)
     origin = Point(listing.lat, listing.lon)
-    _place(plain, origin, metres)
-    _place(gardener, origin, metres)
-    with transaction():
-        set_tags(db.session.get(type(gardener), gardener.id), "talent", ["tuin"])
-    found = suggestions.suggestions(listing.id, actor=owner, limit=50)
-    order = [s.member_id for s in found]
-    assert order.index(gardener.id) < order.index(plain.id)
-    reasons = next(s.reasons for s in found if s.member_id == gardener.id)
-    assert any("tuin" in r for r in reasons)
+    try:
+        _place(plain, origin, metres)
+        _place(gardener, origin, metres)
+        with transaction():
+            set_tags(db.session.get(type(gardener), gardener.id), "talent", ["tuin"])
+        found = suggestions.suggestions(listing.id, actor=owner, limit=50)
+        order = [s.member_id for s in found]
+        assert order.index(gardener.id) < order.index(plain.id)
+        reasons = next(s.reasons for s in found if s.member_id == gardener.id)
+        assert any("tuin" in r for r in reasons)
+    finally:
+        _retire(origin, plain, gardener)
 
 
 @SETTINGS
@@ -109,13 +126,17 @@ def test_a_member_with_many_open_matches_sinks(make, request_here, busy) -> None
     hood, owner, listing = request_here
     idle, popular = make.resident(hood), make.resident(hood)
     origin = Point(listing.lat, listing.lon)
-    _place(idle, origin, 200)
-    _place(popular, origin, 200)
-    for _n in range(busy):
-        other = make.listing(make.resident(hood), title="Andere vraag")
-        matches.react(other.id, actor=popular, message="Ik help")
-    order = _order(listing, owner)
-    assert order.index(idle.id) < order.index(popular.id)
+    askers = [make.resident(hood) for _n in range(busy)]
+    try:
+        _place(idle, origin, 200)
+        _place(popular, origin, 200)
+        for asker in askers:
+            other = make.listing(asker, title="Andere vraag")
+            matches.react(other.id, actor=popular, message="Ik help")
+        order = _order(listing, owner)
+        assert order.index(idle.id) < order.index(popular.id)
+    finally:
+        _retire(origin, idle, popular, *askers)
 
 
 def test_nobody_is_suggested_with_three_open_invitations(make, request_here) -> None:
