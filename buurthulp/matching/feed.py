@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from buurthulp.auth.models import Member, staff_role_expr
 from buurthulp.extensions import db
@@ -139,20 +139,18 @@ _LIGHT = (Listing.id, Listing.lat, Listing.lon, Listing.category_id)
 
 
 def _nearby_rows(
-    member: Member,
     centre: Point,
     radius_m: int,
     *,
+    helpable: ColumnElement[bool],
     kind: str | None,
     category_ids: list[int] | None,
     words: list[str],
-    now: datetime,
 ) -> list[tuple[int, Any]]:
-    """(band, light row) of the listings within `radius_m` that `member` may help with
-    (`helpable_by`: the one rule), closest band first."""
+    """(band, light row) of the listings within `radius_m` that pass `helpable` (the
+    member's `helpable_by`: the one rule), closest band first."""
     query = select(*_LIGHT).where(
-        *near(Listing.cell, Listing.lat, Listing.lon, centre, radius_m),
-        helpable_by(member, now),
+        *near(Listing.cell, Listing.lat, Listing.lon, centre, radius_m), helpable
     )
     if kind:
         query = query.where(Listing.kind == kind)
@@ -241,17 +239,17 @@ def feed(
         mark = (after["b"], -after["f"], -after["i"])
     ranked: list[tuple[Key, Any, int]] = []
     tags: dict[int, list[str]] = {}
+    helpable = helpable_by(member, now)  # once: it asks whether the member is vulnerable
     for radius in steps(radius_km * 1000, STEPS_M):
         if mark is not None and complete_bands(radius) < mark[0] and radius < radius_km * 1000:
             continue  # the cursor is past what this step covers
         found = _nearby_rows(
-            member,
             centre,
             radius,
+            helpable=helpable,
             kind=chosen_kind,
             category_ids=category_ids,
             words=words,
-            now=now,
         )
         upto = complete_bands(radius) if radius < radius_km * 1000 else MAX_BAND
         ranked, tags = _rank_bands(
