@@ -31,3 +31,4 @@ from buurthulp.matches import models as _matches_models  # noqa: F401
 from buurthulp.privacy import models as _privacy_models  # noqa: F401  (retention)
 from buurthulp.protection import models as _protection_models  # noqa: F401  (safeguards)
 from buurthulp.safety import models as _safety_models  # noqa: F401  (safeguards)
+from buurthulp.work import models as _work_models  # noqa: F401  (the work queue)

@@ -35,7 +35,6 @@ from markupsafe import escape
 from buurthulp.access.reasons import give_reason
 from buurthulp.accounts.services import update_profile
 from buurthulp.auth.models import Member
-from buurthulp.backoffice import queue as work
 from buurthulp.backoffice import residents, trust
 from buurthulp.ledger import services as ledger
 from buurthulp.listings import activities
@@ -48,6 +47,7 @@ from buurthulp.neighbourhoods.services import save_neighbourhood
 from buurthulp.privacy.erasure import erase
 from buurthulp.safety import moderation, suspension
 from buurthulp.safety import services as safety
+from buurthulp.work import queue as work
 from tests.factories import CENTRUM
 
 PAYLOADS = (

@@ -1,4 +1,5 @@
-"""The back office's tables: trust history and notes of handled queue items. (The vulnerable
+"""The back office's tables: trust history. (Notes of handled queue items are
+`buurthulp.work.models`; the vulnerable
 mark and proxy residents are read by the marketplace: `buurthulp.protection.models`; the
 reasons staff give are `buurthulp.access.models`.)
 
@@ -53,23 +54,3 @@ class TrustRecord(db.Model):
     note: Mapped[str] = mapped_column(String(500), default="")
     # The "renew your VOG" reminder went out (once per VOG).
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class HandledItem(db.Model):
-    """A queue item without a "done" state of its own (a request nobody reacted to, a quiet
-    vulnerable resident) left the queue: who handled it, when, and what they did."""
-
-    __tablename__ = "backoffice_handled"
-    __table_args__ = (Index("ix_backoffice_handled_item", "kind", "item_id", "handled_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    item_id: Mapped[int]
-    neighbourhood_id: Mapped[int | None] = mapped_column(
-        ForeignKey("neighbourhoods_neighbourhood.id", ondelete="SET NULL")
-    )
-    handled_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("auth_member.id", ondelete="SET NULL")
-    )
-    handled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    note: Mapped[str] = mapped_column(String(500))

@@ -1,9 +1,6 @@
-"""The work queue's sources from other features: reports and listings to check (the
-safeguards), and residents to ask before retention would erase them (privacy rights).
-
-Those features answer in a fixed number of queries with plain rows; this module words
-them as queue items and registers them, so the queue stays one page however many
-features feed it. Imported once by the back office's plugin.
+"""The work queue's source from privacy rights: residents helped through a coordinator to ask
+before retention would erase them. (Privacy sits beside the back office, below it; the
+back office words the rows as queue items and registers them when it plugs in.)
 """
 
 from __future__ import annotations
@@ -12,54 +9,15 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from buurthulp.backoffice.models import HandledItem
-from buurthulp.backoffice.queue import QueueItem, Scope, register_source
 from buurthulp.extensions import db
 from buurthulp.i18n import gettext as _
 from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.links import path_for
 from buurthulp.privacy.retention import retention_due_for_review
-from buurthulp.safety.queue import open_reports, pending_listings
+from buurthulp.work.models import HandledItem
+from buurthulp.work.queue import QueueItem, Scope, register_source
 
-REPORT_DUE = timedelta(days=2)
-CHECK_DUE = timedelta(days=1)
 REVIEW_DUE = timedelta(days=30)
-
-
-def reports(scope: Scope, now: object) -> list[QueueItem]:
-    """Reports nobody handled yet: they leave the queue once handled on their page."""
-    return [
-        QueueItem(
-            kind="report",
-            item_id=row.id,
-            title=row.summary,
-            why=_("A member made a report. Read it and decide what happens next."),
-            since=row.since,
-            due_at=row.since + REPORT_DUE,
-            url=row.url,
-            neighbourhood_id=row.neighbourhood_id,
-            subject_ids=tuple(row.member_ids),
-        )
-        for row in open_reports(scope)
-    ]
-
-
-def listings_to_check(scope: Scope, now: object) -> list[QueueItem]:
-    """A new member's first listings, waiting for a check before neighbours see them."""
-    return [
-        QueueItem(
-            kind="check",
-            item_id=row.id,
-            title=row.summary,
-            why=_("A new member's listing. Neighbours see it once you have checked it."),
-            since=row.since,
-            due_at=row.since + CHECK_DUE,
-            url=row.url,
-            neighbourhood_id=row.neighbourhood_id,
-            subject_ids=tuple(row.member_ids),
-        )
-        for row in pending_listings(scope)
-    ]
 
 
 def retention_reviews(scope: Scope, now: object) -> list[QueueItem]:
@@ -102,6 +60,6 @@ def retention_reviews(scope: Scope, now: object) -> list[QueueItem]:
     return items
 
 
-register_source("report", _l("Reports"), reports)
-register_source("check", _l("Listings to check"), listings_to_check)
-register_source("retention", _l("Ask before retention"), retention_reviews)
+def register_sources() -> None:
+    """Add the residents to ask before retention to the work queue."""
+    register_source("retention", _l("Ask before retention"), retention_reviews)

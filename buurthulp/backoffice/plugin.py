@@ -80,15 +80,13 @@ def _demo_back_office(rng: Any) -> None:
 
 
 def register(app: Flask) -> None:
-    from buurthulp.backoffice import (  # noqa: F401  (the queue sources register themselves)
-        other_sources,
-        sources,
-        trust,
-    )
+    from buurthulp.backoffice import other_sources, sources, trust
     from buurthulp.backoffice.views import bp
     from buurthulp.notifications.services import register_kind
 
     app.register_blueprint(bp)
+    sources.register_sources()
+    other_sources.register_sources()
     register_job(app, "trust", trust.tick)  # VOG renewal reminders, and lapsed VOGs
     for kind, (topic, sentence) in KINDS.items():
         register_kind(kind, sentence, topic=topic)

@@ -1,7 +1,8 @@
-"""The work queue's built-in sources: what the marketplace, the time bank and the back
-office itself leave for a coordinator. Each answers in one query (the three that read
-`matches.waiting` share its query shape), whatever the number of items; registered when the
-back office plugs in."""
+"""The back office's sources for the work queue: members to verify, what waits for a
+resident who is not online, requests nobody reacted to, stalled matches and quiet vulnerable
+residents. Each answers in one query whatever the number of items; registered when the back
+office plugs in (the matches that wait and the safeguards' work register themselves with
+their own features)."""
 
 from __future__ import annotations
 
@@ -13,21 +14,18 @@ from sqlalchemy.orm import aliased
 
 from buurthulp.auth.models import Member, RoleAssignment
 from buurthulp.auth.roles import Role
-from buurthulp.backoffice.models import HandledItem
-from buurthulp.backoffice.queue import LIST_MAX, QueueItem, Scope, SourceFn, register_source
 from buurthulp.extensions import db
 from buurthulp.i18n import gettext as _
 from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.links import path_for
 from buurthulp.listings.models import Listing
 from buurthulp.listings.services import listed
-from buurthulp.matches import waiting
 from buurthulp.matches.models import Match, Message
 from buurthulp.protection.models import ProxyResident, Vulnerability
+from buurthulp.work.models import HandledItem
+from buurthulp.work.queue import LIST_MAX, QueueItem, Scope, register_source
 
 VERIFY_DUE = timedelta(days=14)
-DISPUTE_DUE = timedelta(days=7)
-POOL_DUE = timedelta(days=3)
 NOT_ONLINE_DUE = timedelta(days=3)
 NO_REACTION_AFTER = timedelta(days=5)
 NO_REACTION_DUE = timedelta(days=2)  # after appearing
@@ -76,35 +74,6 @@ def members_to_verify(scope: Scope, now: datetime) -> list[QueueItem]:
         )
         for row in db.session.execute(_in_scope(query, Member.neighbourhood_id, scope))
     ]
-
-
-def _waiting_matches(key: str, keys: tuple[str, ...], due: timedelta) -> SourceFn:
-    """Matches that wait for a coordinator (matches.waiting) for one of `keys`."""
-
-    def source(scope: Scope, now: datetime) -> list[QueueItem]:
-        items = []
-        for named in waiting.waiting_named(scope):
-            reasons = [r for r in named.waiting.reasons if r.key in keys]
-            if not reasons:
-                continue
-            match, since = named.waiting.match, min(r.since for r in reasons)
-            items.append(
-                QueueItem(
-                    kind=key,
-                    item_id=match.id,
-                    title=match.listing.title,
-                    why=" · ".join(r.label for r in reasons),
-                    since=since,
-                    due_at=since + due,
-                    url=path_for("matches.show", match_id=match.id),
-                    neighbourhood_id=match.listing.neighbourhood_id,
-                    who=f"{named.owner_name} · {named.responder_name}",
-                    subject_ids=(match.owner_id, match.responder_id),
-                )
-            )
-        return items
-
-    return source
 
 
 def requests_without_reaction(scope: Scope, now: datetime) -> list[QueueItem]:
@@ -338,23 +307,12 @@ def _aware(moment: Any) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-register_source("verify", _l("Members to verify"), members_to_verify)
-register_source(
-    "dispute", _l("Disputed minutes"), _waiting_matches("dispute", ("disputed",), DISPUTE_DUE)
-)
-register_source(
-    "pool",
-    _l("Requests for the solidarity pool"),
-    _waiting_matches("pool", ("pool", "limit"), POOL_DUE),
-)
-register_source(
-    "held",
-    _l("Confirmations held for a coordinator"),
-    _waiting_matches("held", ("helped",), POOL_DUE),
-)
-register_source(
-    "not-online", _l("Waits for a resident who is not online"), waiting_for_residents_not_online
-)
-register_source("no-reaction", _l("Requests nobody reacted to"), requests_without_reaction)
-register_source("stalled", _l("Agreed, not done after 14 days"), stalled_matches)
-register_source("quiet", _l("Vulnerable residents not heard from"), quiet_vulnerable)
+def register_sources() -> None:
+    """Add the back office's own kinds to the work queue (when the back office plugs in)."""
+    register_source("verify", _l("Members to verify"), members_to_verify)
+    register_source(
+        "not-online", _l("Waits for a resident who is not online"), waiting_for_residents_not_online
+    )
+    register_source("no-reaction", _l("Requests nobody reacted to"), requests_without_reaction)
+    register_source("stalled", _l("Agreed, not done after 14 days"), stalled_matches)
+    register_source("quiet", _l("Vulnerable residents not heard from"), quiet_vulnerable)

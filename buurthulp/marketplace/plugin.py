@@ -188,12 +188,14 @@ def register(app: Flask) -> None:
     from buurthulp.listings import clock
     from buurthulp.marketplace.cli import listings_cli, notifications_cli
     from buurthulp.marketplace.views import bp as listings_bp
+    from buurthulp.matches import waiting
     from buurthulp.matches.services import on_listing_closed
     from buurthulp.matches.views import bp as matches_bp
     from buurthulp.notifications.services import register_kind
 
     app.register_blueprint(listings_bp)
     app.register_blueprint(matches_bp)
+    waiting.register_sources()  # the matches that wait, in the coordinator's work queue
     app.cli.add_command(listings_cli)
     app.cli.add_command(notifications_cli)
     register_job(app, "listings", clock.tick)

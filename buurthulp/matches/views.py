@@ -27,6 +27,7 @@ from buurthulp.matches.forms import (
     ResolveForm,
     ThanksForm,
 )
+from buurthulp.models_base import utcnow
 from buurthulp.pages import Outcome, handle_form
 
 bp = Blueprint("matches", __name__, url_prefix="/matches")
@@ -57,7 +58,8 @@ def index() -> Any:
 @requires(Permission.MATCHES_VIEW_ALL)
 def waiting_list() -> Any:
     actor = signed_in_member()
-    return render_template("matches/waiting.html", items=waiting.waiting_for(actor), member=actor)
+    items = waiting.waiting_for(actor)
+    return render_template("matches/waiting.html", items=items, member=actor, now=utcnow())
 
 
 def _staff(match: Any, member: Member, party: bool) -> dict[str, Any]:

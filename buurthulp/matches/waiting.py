@@ -1,8 +1,8 @@
 """What in the marketplace waits for a coordinator, and why: disputed minutes, a request
 for a contribution from the solidarity pool, a payment the clock could not make because
 the payer's limit refused it, and a payment that waits because the payer is helped through
-a coordinator. The staff page "Wacht op een coördinator" lists them; the safeguards issue's
-work queue can read the same reasons from `reasons_of`.
+a coordinator. They are kinds of the coordinator's work queue (`register_sources`); the
+staff page "Wacht op een coördinator" is that queue's door onto them (`waiting_for`).
 
 A match leaves the list by itself once it is done or cancelled: every reason is read
 together with the match's status, so nothing has to be cleared by hand.
@@ -11,19 +11,20 @@ together with the match's status, so nothing has to be cleared by hand.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from sqlalchemy.orm import aliased, contains_eager
 
-from buurthulp.access.log import record_staff_view
 from buurthulp.auth.models import Member
-from buurthulp.auth.permissions import scope_of
+from buurthulp.auth.permissions import Actor
 from buurthulp.auth.roles import Permission
 from buurthulp.extensions import db
 from buurthulp.i18n import lazy_gettext as _l
+from buurthulp.links import path_for
 from buurthulp.listings.models import Listing
 from buurthulp.matches.models import Match
+from buurthulp.work.queue import QueueItem, Scope, SourceFn, door, register_source
 
 #: Why a match waits, as the coordinator reads it.
 REASONS = {
@@ -81,19 +82,6 @@ def reasons_of(match: Match) -> tuple[Reason, ...]:
     return tuple(Reason(key, at) for key, at in stamps if at is not None)
 
 
-def waiting_for(actor: Member) -> list[Waiting]:
-    """The matches of the actor's neighbourhoods that wait for a coordinator, the longest
-    waiting first. Both parties of each get a row in the access log: their names are shown.
-    """
-    items = waiting_in(scope_of(actor, Permission.MATCHES_VIEW_ALL))
-    record_staff_view(
-        viewer=actor,
-        subject_ids=[i for item in items for i in (item.match.owner_id, item.match.responder_id)],
-        what="match-queue",
-    )
-    return items
-
-
 @dataclass(frozen=True)
 class Named:
     """A match that waits, with its parties' names (read in the same query)."""
@@ -127,28 +115,58 @@ def waiting_named(scope: set[int] | None, *, limit: int = LIST_MAX) -> list[Name
     ]
 
 
-def waiting_in(scope: set[int] | None) -> list[Waiting]:
-    """What waits in these neighbourhoods (None: everywhere), the longest waiting first;
-    the caller logs what it shows (the back office's work queue reads this too).
+DISPUTE_DUE = timedelta(days=7)
+POOL_DUE = timedelta(days=3)
+#: The work queue's kinds for matches that wait: (kind, label, reasons, due after).
+KINDS = (
+    ("dispute", _l("Disputed minutes"), ("disputed",), DISPUTE_DUE),
+    ("pool", _l("Requests for the solidarity pool"), ("pool", "limit"), POOL_DUE),
+    ("held", _l("Confirmations held for a coordinator"), ("helped",), POOL_DUE),
+)
 
-    Three queries however long the list: the matches with their listings, then the parties.
-    """
-    if scope is not None and not scope:
-        return []
-    query = (
-        select(Match)
-        .join(Listing, Listing.id == Match.listing_id)
-        .where(_WAITS)
-        .options(
-            contains_eager(Match.listing),
-            selectinload(Match.owner),
-            selectinload(Match.responder),
-        )
-        .order_by(Match.id)
-        .limit(LIST_MAX)
+
+def _source(kind: str, keys: tuple[str, ...], due: timedelta) -> SourceFn:
+    """The matches that wait for one of `keys`, as work-queue items of `kind`."""
+
+    def source(scope: Scope, now: datetime) -> list[QueueItem]:
+        items = []
+        for named in waiting_named(scope):
+            reasons = [r for r in named.waiting.reasons if r.key in keys]
+            if not reasons:
+                continue
+            match, since = named.waiting.match, min(r.since for r in reasons)
+            items.append(
+                QueueItem(
+                    kind=kind,
+                    item_id=match.id,
+                    title=match.listing.title,
+                    why=" · ".join(r.label for r in reasons),
+                    since=since,
+                    due_at=since + due,
+                    url=path_for("matches.show", match_id=match.id),
+                    neighbourhood_id=match.listing.neighbourhood_id,
+                    who=f"{named.owner_name} · {named.responder_name}",
+                    subject_ids=(match.owner_id, match.responder_id),
+                )
+            )
+        return items
+
+    return source
+
+
+def register_sources() -> None:
+    """Add the matches that wait to the work queue (when the marketplace plugs in)."""
+    for kind, label, keys, due in KINDS:
+        register_source(kind, label, _source(kind, keys, due))
+
+
+def waiting_for(actor: Actor) -> list[QueueItem]:
+    """The staff page "Wacht op een coördinator": the matches of the actor's neighbourhoods
+    that wait, as the work queue shows them, most urgent first. Both parties of each are
+    written to the access log: their names are shown."""
+    return door(
+        actor,
+        (kind for kind, *_rest in KINDS),
+        permission=Permission.MATCHES_VIEW_ALL,
+        what="match-queue",
     )
-    if scope is not None:
-        query = query.where(Listing.neighbourhood_id.in_(scope))
-    items = [Waiting(match, reasons_of(match)) for match in db.session.scalars(query)]
-    items.sort(key=lambda item: (item.since, item.match.id))
-    return items

@@ -82,9 +82,11 @@ HOME_CARDS = (
 
 def register(app: Flask) -> None:
     from buurthulp.notifications.services import register_kind
+    from buurthulp.safety import queue
     from buurthulp.safety.views import bp
 
     app.register_blueprint(bp)
+    queue.register_sources()  # reports and listings to check, in the work queue
     for kind, (topic, sentence) in KINDS.items():
         register_kind(kind, sentence, topic=topic)
     add_home_cards(app, HOME_CARDS)

@@ -1,27 +1,38 @@
-"""What waits for a coordinator in the safeguards, for the work queue and the staff pages:
-reports nobody handled yet, listings that wait for their check, and hidden listings.
+"""What waits for a coordinator in the safeguards: reports nobody handled yet, listings that
+wait for their check, and hidden listings.
 
 Each list is one query however long it is (none for an empty scope), and each row says
 where it belongs, since when, one line about it, where it is handled, and whose data the
-line shows, so the page that lists it can write the access log.
+line shows. Reports and listings to check are kinds of the coordinator's work queue
+(`register_sources`); the pages "Meldingen" and "Oproepen controleren" are the queue's doors
+onto them (`reports_for_staff`, `listings_for_staff`), so they word an item as the queue does.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
+from buurthulp.access.log import record_staff_view
 from buurthulp.auth.models import Member
+from buurthulp.auth.permissions import Actor, may, scope_of
+from buurthulp.auth.roles import Permission
+from buurthulp.errors import NotAllowed
 from buurthulp.extensions import db
 from buurthulp.i18n import gettext as _
+from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.links import path_for
 from buurthulp.listings.models import Listing
 from buurthulp.safety.labels import REASON_LABELS, TARGET_LABELS
 from buurthulp.safety.models import Report
+from buurthulp.work.queue import QueueItem, Scope, door, register_source
+
+REPORT_DUE = timedelta(days=2)
+CHECK_DUE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -144,3 +155,81 @@ def hidden_listings(scope: set[int] | None) -> list[QueueRow]:
         .order_by(Listing.updated_at.desc(), Listing.id.desc())
     )
     return [_listing_row(row, row.updated_at) for row in rows]
+
+
+# The work queue ----------------------------------------------------------------------------
+
+
+def _item(row: QueueRow, kind: str, why: str, due: timedelta | None) -> QueueItem:
+    return QueueItem(
+        kind=kind,
+        item_id=row.id,
+        title=row.summary,
+        why=why,
+        since=row.since,
+        due_at=None if due is None else row.since + due,
+        url=row.url,
+        neighbourhood_id=row.neighbourhood_id,
+        subject_ids=tuple(row.member_ids),
+    )
+
+
+def report_items(scope: Scope, now: object = None) -> list[QueueItem]:
+    """Reports nobody handled yet: they leave the queue once handled on their page."""
+    why = _("A member made a report. Read it and decide what happens next.")
+    return [_item(row, "report", why, REPORT_DUE) for row in open_reports(scope)]
+
+
+def check_items(scope: Scope, now: object = None) -> list[QueueItem]:
+    """A new member's first listings, waiting for a check before neighbours see them."""
+    why = _("A new member's listing. Neighbours see it once you have checked it.")
+    return [_item(row, "check", why, CHECK_DUE) for row in pending_listings(scope)]
+
+
+def hidden_items(scope: Scope) -> list[QueueItem]:
+    """Hidden listings: not work that waits (never overdue), but where a coordinator looks
+    to place one back. The last hidden first."""
+    why = _("Hidden: neighbours do not see it. Open it to place it back.")
+    return [_item(row, "hidden", why, None) for row in hidden_listings(scope)]
+
+
+def register_sources() -> None:
+    """Add reports and listings to check to the work queue (when the safeguards plug in)."""
+    register_source("report", _l("Reports"), report_items)
+    register_source("check", _l("Listings to check"), check_items)
+
+
+def reports_for_staff(actor: Actor, *, now: datetime | None = None) -> list[QueueItem]:
+    """The page "Meldingen": the work queue's reports in the actor's neighbourhoods, both
+    parties of each written to the access log."""
+    return door(
+        actor,
+        ("report",),
+        permission=Permission.SAFETY_REPORTS_HANDLE,
+        what="report-list",
+        now=now,
+    )
+
+
+def listings_for_staff(
+    actor: Actor, *, now: datetime | None = None
+) -> tuple[list[QueueItem], list[QueueItem]]:
+    """The page "Oproepen controleren": the work queue's listings to check, and the hidden
+    listings, in the actor's neighbourhoods; every owner shown is written to the access log.
+    """
+    if not may(actor, Permission.SAFETY_LISTINGS_MODERATE):
+        raise NotAllowed(_("This list is for coordinators."))
+    pending = door(
+        actor,
+        ("check",),
+        permission=Permission.SAFETY_LISTINGS_MODERATE,
+        what="moderation-list",
+        now=now,
+    )
+    hidden = hidden_items(scope_of(actor, Permission.SAFETY_LISTINGS_MODERATE))
+    record_staff_view(
+        viewer=actor,
+        subject_ids=[i for item in hidden for i in item.subject_ids],
+        what="moderation-list",
+    )
+    return pending, hidden

@@ -19,11 +19,12 @@ from buurthulp.access.guards import asks_reason
 from buurthulp.access.log import record_staff_view
 from buurthulp.auth.guards import login_required, requires, signed_in_member
 from buurthulp.auth.models import Member
-from buurthulp.auth.permissions import may, scope_of
+from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import arg_id
 from buurthulp.listings.services import category_label
+from buurthulp.models_base import utcnow
 from buurthulp.pages import Outcome, handle_form
 from buurthulp.safety import moderation, queue, services, suspension
 from buurthulp.safety.forms import (
@@ -134,12 +135,9 @@ def unblock(member_id: int) -> Any:
 @bp.route("/beheer/meldingen")
 @requires(Permission.SAFETY_REPORTS_HANDLE)
 def reports() -> Any:
-    me = signed_in_member()
-    rows = queue.open_reports(scope_of(me, Permission.SAFETY_REPORTS_HANDLE))
-    record_staff_view(
-        viewer=me, subject_ids=[i for row in rows for i in row.member_ids], what="report-list"
-    )
-    return render_template("safety/reports.html", rows=rows)
+    now = utcnow()
+    items = queue.reports_for_staff(signed_in_member(), now=now)
+    return render_template("safety/reports.html", items=items, now=now)
 
 
 def _report_parties(actor: Member, report_id: int, **_kw: Any) -> list[int]:
@@ -196,16 +194,9 @@ def report(report_id: int) -> Any:
 @bp.route("/beheer/oproepen")
 @requires(Permission.SAFETY_LISTINGS_MODERATE)
 def listings() -> Any:
-    me = signed_in_member()
-    scope = scope_of(me, Permission.SAFETY_LISTINGS_MODERATE)
-    pending = queue.pending_listings(scope)
-    hidden = queue.hidden_listings(scope)
-    record_staff_view(
-        viewer=me,
-        subject_ids=[i for row in (*pending, *hidden) for i in row.member_ids],
-        what="moderation-list",
-    )
-    return render_template("safety/listings.html", pending=pending, hidden=hidden)
+    now = utcnow()
+    pending, hidden = queue.listings_for_staff(signed_in_member(), now=now)
+    return render_template("safety/listings.html", pending=pending, hidden=hidden, now=now)
 
 
 def _decisions_for(status: str) -> list[str]:

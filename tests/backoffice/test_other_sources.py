@@ -8,13 +8,13 @@ from datetime import timedelta
 from sqlalchemy import update
 
 from buurthulp.auth.models import Member
-from buurthulp.backoffice import queue as work
 from buurthulp.db import transaction
 from buurthulp.extensions import db
 from buurthulp.models_base import utcnow
 from buurthulp.neighbourhoods.models import Neighbourhood
 from buurthulp.safety import moderation
 from buurthulp.safety import services as safety
+from buurthulp.work import queue as work
 from tests.backoffice.conftest import backdate
 
 

@@ -11,7 +11,6 @@ from sqlalchemy import event, select, update
 
 from buurthulp.access.models import AccessLogEntry
 from buurthulp.audit.models import AuditEntry
-from buurthulp.backoffice import queue as work
 from buurthulp.backoffice import residents, trust
 from buurthulp.db import transaction
 from buurthulp.errors import Conflict, NotAllowed, NotFound
@@ -23,6 +22,7 @@ from buurthulp.matches import services as matches
 from buurthulp.matches.models import Match
 from buurthulp.models_base import utcnow
 from buurthulp.protection.models import Vulnerability
+from buurthulp.work import queue as work
 from tests.backoffice.conftest import agreed, awaiting, backdate
 
 pytestmark = pytest.mark.both_databases

@@ -20,9 +20,10 @@ from buurthulp.ledger.models import Transfer
 from buurthulp.ledger.verify import verify
 from buurthulp.matches import services as matches
 from buurthulp.matches.models import Match
-from buurthulp.matches.waiting import waiting_for
+from buurthulp.matches.waiting import reasons_of, waiting_for
 from buurthulp.models_base import utcnow
 from buurthulp.notifications.models import Notification
+from tests.backoffice.conftest import backdate
 from tests.factories import CENTRUM
 from tests.marketplace.conftest import Street
 
@@ -69,7 +70,9 @@ def _transfers() -> int:
 
 
 def _waiting_ids(actor: Any) -> dict[int, tuple[str, ...]]:
-    return {item.match.id: tuple(r.key for r in item.reasons) for item in waiting_for(actor)}
+    """What the staff page lists (the work queue's matches), each with why it waits."""
+    ids = {item.item_id for item in waiting_for(actor)}
+    return {i: tuple(r.key for r in reasons_of(db.session.get(Match, i))) for i in ids}
 
 
 # Coordinators are told ---------------------------------------------------------------------
@@ -136,9 +139,14 @@ def test_the_list_holds_exactly_the_waiting_matches_of_ones_own_neighbourhoods(
     far = _disputed(street, make, owner=street.stranger, helper=elsewhere_helper, title="Elders")
     assert _waiting_ids(street.coord) == {disputed.id: ("disputed",), pooled.id: ("pool",)}
     assert _waiting_ids(street.other_coord) == {far.id: ("disputed",)}
-    assert _waiting_ids(street.anna) == {}  # a resident holds no scope
+    with pytest.raises(NotAllowed):
+        waiting_for(street.anna)  # the list is for coordinators
+    # The most urgent first: the pool request falls due after 3 days, the dispute after 7,
+    # until the dispute is overdue.
+    assert [item.item_id for item in waiting_for(street.coord)] == [pooled.id, disputed.id]
+    backdate(Match, disputed.id, disputed_at=utcnow() - timedelta(days=8))
     first = waiting_for(street.coord)[0]
-    assert first.match.id == disputed.id  # the longest waiting first
+    assert first.item_id == disputed.id and first.overdue(utcnow())
 
 
 def test_opening_the_list_writes_the_access_log_for_both_parties(street, make) -> None:

@@ -9,12 +9,12 @@ from flask import render_template, request, url_for
 from buurthulp.access.log import record_staff_view
 from buurthulp.auth.guards import requires
 from buurthulp.auth.roles import Permission
-from buurthulp.backoffice import queue as work
 from buurthulp.backoffice.forms import HandledForm
 from buurthulp.backoffice.views import bp, me
 from buurthulp.i18n import gettext as _
 from buurthulp.models_base import utcnow
 from buurthulp.pages import Outcome, handle_form
+from buurthulp.work import queue as work
 
 
 @bp.route("/werklijst")

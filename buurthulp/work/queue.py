@@ -3,8 +3,11 @@ most urgent first, each item saying why it is there and opening where it is hand
 
 The queue is a small registry of sources (`register_source(kind, label, fn)`): each source
 answers, for a scope of neighbourhoods, the items of its kind in a fixed number of queries,
-so the whole queue costs the same however long it is. Features add their own sources
-(reports, listings waiting for a check, retention reviews) the same way.
+so the whole queue costs the same however long it is. Each feature registers the sources
+of its own work when it plugs in (the matches that wait, the safeguards' reports and
+listings to check, the back office's residents); a staff page that shows a part of the work
+(the reports, the matches that wait) is a `door` onto the same sources, so there is one
+list and one way to word an item.
 
 An item leaves the queue when it is handled: most by themselves (a verified member, a
 settled dispute); those without a "done" state of their own (a request nobody reacted to,
@@ -13,9 +16,9 @@ a quiet vulnerable resident) leave with a note of what was done (`handle_item`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from buurthulp.access.log import record_staff_view
@@ -23,13 +26,13 @@ from buurthulp.audit import services as audit
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import Actor, may, scope_of
 from buurthulp.auth.roles import Permission
-from buurthulp.backoffice.models import HandledItem
 from buurthulp.db import transaction
 from buurthulp.errors import Conflict, NotAllowed, NotFound
 from buurthulp.extensions import db
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import InvalidQuery, clean_text, is_id
 from buurthulp.models_base import utcnow
+from buurthulp.work.models import HandledItem
 
 #: Scope of a source: these neighbourhoods, or None for everywhere.
 Scope = set[int] | None
@@ -48,7 +51,7 @@ class QueueItem:
     title: str
     why: str
     since: datetime
-    due_at: datetime
+    due_at: datetime | None  # None: never overdue (a list to look at, not work that waits)
     url: str
     neighbourhood_id: int | None = None
     who: str = ""
@@ -57,7 +60,7 @@ class QueueItem:
     needs_note: bool = False
 
     def overdue(self, now: datetime) -> bool:
-        return now >= self.due_at
+        return self.due_at is not None and now >= self.due_at
 
 
 SourceFn = Callable[[Scope, datetime], list[QueueItem]]
@@ -96,8 +99,25 @@ class Queue:
         return [(kind, str(source.label)) for kind, source in SOURCES.items()]
 
 
+_NEVER = datetime.max.replace(tzinfo=UTC)
+
+
 def _urgency(item: QueueItem, now: datetime) -> tuple[bool, datetime, datetime, str, int]:
-    return (not item.overdue(now), item.due_at, item.since, item.kind, item.item_id)
+    due = item.due_at or _NEVER
+    return (not item.overdue(now), due, item.since, item.kind, item.item_id)
+
+
+def _gather(scope: Scope, now: datetime, kinds: Iterable[str]) -> dict[str, list[QueueItem]]:
+    return {
+        key: ([] if scope is not None and not scope else SOURCES[key].fn(scope, now))
+        for key in kinds
+    }
+
+
+def most_urgent_first(items: Iterable[QueueItem], now: datetime) -> list[QueueItem]:
+    """Overdue items first, then by how soon they fall due (items without a due date
+    last, oldest first)."""
+    return sorted(items, key=lambda item: _urgency(item, now))
 
 
 def read_queue(actor: Actor, *, kind: object = None, now: datetime | None = None) -> Queue:
@@ -114,13 +134,9 @@ def read_queue(actor: Actor, *, kind: object = None, now: datetime | None = None
         raise InvalidQuery(_("This kind of item is not known."), field="soort")
     now = now or utcnow()
     scope = scope_of(actor, Permission.BACKOFFICE_QUEUE_VIEW)
-    found = {
-        key: ([] if scope is not None and not scope else source.fn(scope, now))
-        for key, source in SOURCES.items()
-    }
-    items = sorted(
-        (item for key, some in found.items() if chosen in (None, key) for item in some),
-        key=lambda item: _urgency(item, now),
+    found = _gather(scope, now, SOURCES)
+    items = most_urgent_first(
+        (item for key, some in found.items() if chosen in (None, key) for item in some), now
     )
     record_staff_view(
         viewer=actor, subject_ids=[i for item in items for i in item.subject_ids], what="work-queue"
@@ -132,6 +148,30 @@ def read_queue(actor: Actor, *, kind: object = None, now: datetime | None = None
         kind=chosen,
         now=now,
     )
+
+
+def door(
+    actor: Actor,
+    kinds: Iterable[str],
+    *,
+    permission: Permission,
+    what: str,
+    now: datetime | None = None,
+) -> list[QueueItem]:
+    """The part of the work queue that one staff page shows (the reports, the matches that
+    wait): the items of these kinds in the neighbourhoods `permission` gives the actor,
+    most urgent first. The residents it names are written to the access log as `what`.
+    The page's own guard already asked for `permission`; this asks again, so no caller can
+    forget."""
+    if not may(actor, permission):
+        raise NotAllowed(_("This list is for coordinators."))
+    now = now or utcnow()
+    found = _gather(scope_of(actor, permission), now, kinds)
+    items = most_urgent_first((item for some in found.values() for item in some), now)
+    record_staff_view(
+        viewer=actor, subject_ids=[i for item in items for i in item.subject_ids], what=what
+    )
+    return items
 
 
 def find_item(
