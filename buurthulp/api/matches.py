@@ -12,11 +12,9 @@ from buurthulp.api import registry
 from buurthulp.api.marketplace import acting_member, owner_out
 from buurthulp.api.spec import Parameter
 from buurthulp.auth.models import Member
-from buurthulp.errors import Conflict, NotAllowed
-from buurthulp.i18n import gettext as _
 from buurthulp.inputs import arg_id
 from buurthulp.matches import services as matches
-from buurthulp.matches.models import CONTACT_STATUSES, Match
+from buurthulp.matches.models import Match
 from buurthulp.matches.schemas import (
     AnswerIn,
     ContactOut,
@@ -106,13 +104,9 @@ MESSAGE_PARAMS = [Parameter("after", "query", {"type": "integer", "minimum": 1})
     errors=(403, 404, 409),
 )
 def list_messages(id: int) -> Any:
-    member = acting_member()
-    match = matches.get_match(id, member)
-    if not matches.is_party(match, member.id):
-        raise NotAllowed(_("Only the two people in this match read its messages."))
-    if match.status not in CONTACT_STATUSES:
-        raise Conflict(_("You can write to each other once you have agreed."))
-    items = matches.messages_of(match, after_id=arg_id(request.args, "after"))
+    _match, items = matches.read_thread(
+        id, actor=acting_member(), after_id=arg_id(request.args, "after")
+    )
     return MessageList(
         items=[
             MessageOut(

@@ -34,7 +34,7 @@ from buurthulp.listings.models import (
 )
 from buurthulp.listings.services.categories import _category
 from buurthulp.listings.services.common import (
-    _CODE_ALPHABET,
+    CODE_ALPHABET,
     DESCRIPTION_MAX,
     HORIZON_DAYS,
     LISTING_DAYS,
@@ -226,7 +226,7 @@ def _apply(listing: Listing, clean: Clean) -> None:
 
 
 def _new_code() -> str:
-    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
 
 
 def post_listing(

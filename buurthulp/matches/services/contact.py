@@ -89,6 +89,19 @@ def post_message(
     return message
 
 
+def read_thread(
+    match_id: object, *, actor: Member, after_id: int | None = None
+) -> tuple[Match, list[Message]]:
+    """The thread for one of its two parties (the API's reader): anyone else is refused,
+    and so is a thread before the two have agreed."""
+    match = get_match(match_id, actor)
+    if not is_party(match, actor.id):
+        raise NotAllowed(_("Only the two people in this match read its messages."))
+    if match.status not in CONTACT_STATUSES:
+        raise Conflict(_("You can write to each other once you have agreed."))
+    return match, messages_of(match, after_id=after_id)
+
+
 def messages_of(match: Match, *, after_id: int | None = None, limit: int = 200) -> list[Message]:
     """The thread, oldest first (the reader is checked by the caller, `get_match`)."""
     query = select(Message).where(Message.match_id == match.id).order_by(Message.id).limit(limit)
