@@ -38,6 +38,10 @@ SQLITE_PRAGMAS = (
     "PRAGMA busy_timeout=30000",
     # FULL: a committed transfer survives a power cut, not only a process crash.
     "PRAGMA synchronous=FULL",
+    # Erasure must leave no erased text in the file: deleted content is overwritten with
+    # zeros, and the write-ahead log is cut back to nothing each time it starts over.
+    "PRAGMA secure_delete=ON",
+    "PRAGMA journal_size_limit=0",
 )
 
 

@@ -83,6 +83,7 @@ class Pen:
 @dataclass
 class Town:
     written: list[str]
+    forgotten: list[str]  # about an erased member: on no page
     admin: Member
     coord: Member
     anna: Member  # asks; reports; blocks Dirk
@@ -222,6 +223,9 @@ def town(make: Any, mailbox: list[Any]) -> Town:
     residents.mark_vulnerable(dirk.id, reason=evil("Kwetsbaar"), note=all_of("Zorg"), actor=coord)
     work.handle_item("verify", eve.id, note=all_of("Gebeld"), actor=coord)
     erase(eve, actor=coord, note=all_of("Op verzoek"))
+    # Erasure forgets her name and the note about her: no page may show them any more.
+    forgotten = [t for t in pen.written if t.startswith(("Eve ", "Gebeld: "))]
+    pen.written = [t for t in pen.written if t not in forgotten]
 
     # A resident who is not online, and what her coordinator does for her.
     truus = residents.create_proxy_resident(
@@ -248,6 +252,7 @@ def town(make: Any, mailbox: list[Any]) -> Town:
     make.reason(coord, bert, carla, dirk, truus)
     return Town(
         written=pen.written,
+        forgotten=forgotten,
         admin=admin,
         coord=coord,
         anna=anna,
@@ -397,6 +402,7 @@ def test_every_page_shows_what_was_written_escaped(town, client, login) -> None:
     # And each text written was on some page (so every field was looked at).
     pages = "\n".join(seen)
     assert not [t for t in town.written if str(escape(t)) not in pages]
+    assert town.forgotten and not [t for t in town.forgotten if str(escape(t)) in pages]
 
 
 def _strings(value: Any) -> list[str]:

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from buurthulp.access.models import ACCESS_REASONS, AccessReason
+from buurthulp.access.models import ACCESS_REASONS, AccessLogEntry, AccessReason
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
@@ -24,6 +24,7 @@ from buurthulp.i18n import LOCAL_TZ
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import clean_choice, clean_text, is_id
 from buurthulp.models_base import utcnow
+from buurthulp.personal_data import Forgetting
 
 EXPLANATION_MAX = 200
 SUBJECTS_MAX = 10  # one page shows one resident (a match page: two)
@@ -98,3 +99,33 @@ def give_reason(
     except IntegrityError:  # the same form sent twice at once: the first one counts
         pass
     return sorted(known)
+
+
+def forget(forgetting: Forgetting) -> None:
+    """Erasure: the words staff wrote to open the member's file go; the access log keeps
+    only the kind of each reason ("verzoek van bewoner"), which the database allows as
+    the one change to that log."""
+    member_id = forgetting.member_id
+    forgetting.quote(
+        *db.session.scalars(
+            select(AccessReason.explanation).where(AccessReason.subject_id == member_id)
+        )
+    )
+    db.session.execute(
+        update(AccessReason)
+        .where(AccessReason.subject_id == member_id, AccessReason.explanation != "")
+        .values(explanation="")
+        .execution_options(synchronize_session=False)
+    )
+    worded = db.session.scalars(
+        select(AccessLogEntry.reason)
+        .where(AccessLogEntry.subject_id == member_id, AccessLogEntry.reason.contains(": "))
+        .distinct()
+    ).all()
+    for reason in worded:  # a handful of distinct reasons, however long the log
+        db.session.execute(
+            update(AccessLogEntry)
+            .where(AccessLogEntry.subject_id == member_id, AccessLogEntry.reason == reason)
+            .values(reason=reason.partition(": ")[0])
+            .execution_options(synchronize_session=False)
+        )

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import aliased
 
 from buurthulp.access.log import record_staff_view
@@ -30,6 +30,7 @@ from buurthulp.i18n import LOCAL_TZ
 from buurthulp.i18n import gettext as _
 from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.inputs import InvalidQuery, decode_cursor, encode_cursor
+from buurthulp.personal_data import QUOTE_MIN, Forgetting
 
 NOTE_MAX = 500
 PAGE_SIZE = 50
@@ -187,3 +188,22 @@ def staff_choices(actor: Actor) -> list[tuple[int, str]]:
         .order_by(Member.display_name, Member.id)
     )
     return [(row.id, row.display_name) for row in db.session.execute(query)]
+
+
+def forget(forgetting: Forgetting) -> None:
+    """Erasure: the notes of every row about the member, and of any row whose note names
+    them or quotes what erasure removed (a report's note, a dispute's settlement), are
+    emptied; the rows stay (who did what, when). The database allows no other change to
+    the log (`append_only.FORGETTABLE`)."""
+    needles = sorted(forgetting.quoted)
+    if len(forgetting.old_name) >= QUOTE_MIN:  # a shorter name would empty unrelated notes
+        needles.append(forgetting.old_name)
+    conditions = [AuditEntry.member_id == forgetting.member_id]
+    conditions += [AuditEntry.note.contains(n, autoescape=True) for n in needles]
+    for start in range(0, len(conditions), 50):  # a statement of bounded size
+        db.session.execute(
+            update(AuditEntry)
+            .where(or_(*conditions[start : start + 50]), AuditEntry.note != "")
+            .values(note="")
+            .execution_options(synchronize_session=False)
+        )

@@ -62,4 +62,4 @@ def retention_reviews(scope: Scope, now: object) -> list[QueueItem]:
 
 def register_sources() -> None:
     """Add the residents to ask before retention to the work queue."""
-    register_source("retention", _l("Ask before retention"), retention_reviews)
+    register_source("retention", _l("Ask before retention"), retention_reviews, about="member")

@@ -13,6 +13,7 @@ from buurthulp.home import HomeCard, add_home_cards
 from buurthulp.i18n import gettext as _
 from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.jobs import register_job
+from buurthulp.personal_data import Provider, register_provider
 
 KINDS = {
     # kind: (topic, sentence)
@@ -79,12 +80,42 @@ def _demo_back_office(rng: Any) -> None:
     add_demo_back_office(rng)
 
 
+def _providers() -> tuple[Provider, ...]:
+    from buurthulp.backoffice import trust
+    from buurthulp.protection import marks
+    from buurthulp.work import queue
+
+    return (
+        Provider(
+            "marks",
+            ("backoffice_vulnerable", "backoffice_proxy_resident"),
+            marks.forget,
+            kept="The vulnerable mark goes with its reason and note; that a coordinator "
+            "kept the account (proxy) stays with the pseudonymous row.",
+        ),
+        Provider(
+            "trust",
+            ("backoffice_trust_record",),
+            trust.forget,
+            kept="The steps stay (who verified, when); their notes go.",
+        ),
+        Provider(
+            "work-queue",
+            ("backoffice_handled",),
+            queue.forget_notes,
+            kept="That an item was handled, by whom, stays; the note goes.",
+        ),
+    )
+
+
 def register(app: Flask) -> None:
     from buurthulp.backoffice import other_sources, sources, trust
     from buurthulp.backoffice.views import bp
     from buurthulp.notifications.services import register_kind
 
     app.register_blueprint(bp)
+    for provider in _providers():
+        register_provider(app, provider)
     sources.register_sources()
     other_sources.register_sources()
     register_job(app, "trust", trust.tick)  # VOG renewal reminders, and lapsed VOGs

@@ -148,8 +148,9 @@ def _member_to_mark(member_id: object, actor: Member) -> Member:
 def mark_vulnerable(
     member_id: object, *, reason: object, note: object = "", actor: Member
 ) -> Vulnerability:
-    """A coordinator marks a resident vulnerable (kwetsbaar), with a reason (in the audit
-    log) and a note for professionals only (not in the audit log). Marking again changes
+    """A coordinator marks a resident vulnerable (kwetsbaar), with a reason and a note for
+    professionals only (on the mark; the audit log says only that it was marked: health
+    data never goes into a log kept for good). Marking again changes
     the reason and the note. From then on only VOG-checked helpers see their requests,
     contact goes through the coordinator, and the clock never confirms for them."""
     member = _member_to_mark(member_id, actor)
@@ -171,7 +172,11 @@ def mark_vulnerable(
         mark.marked_by_id, mark.marked_at = actor.id, utcnow()
         db.session.flush()
         audit.record(
-            actor, "vulnerable", member_id=member.id, note=_("marked vulnerable: %(why)s", why=why)
+            # Never the reason: it is health data, and the log is kept for good.
+            actor,
+            "vulnerable",
+            member_id=member.id,
+            note=_("marked vulnerable"),
         )
     return mark
 
@@ -179,7 +184,8 @@ def mark_vulnerable(
 def unmark_vulnerable(member_id: object, *, reason: object, actor: Member) -> None:
     """The mark comes off (with a reason, audited); the professionals' note goes with it."""
     member = _member_to_mark(member_id, actor)
-    why = clean_text(
+    # Asked so the coordinator says it to themself; kept nowhere: it is often about health.
+    clean_text(
         reason,
         field="reason",
         required=True,
@@ -196,7 +202,7 @@ def unmark_vulnerable(member_id: object, *, reason: object, actor: Member) -> No
             actor,
             "vulnerable",
             member_id=member.id,
-            note=_("no longer marked vulnerable: %(why)s", why=why),
+            note=_("no longer marked vulnerable"),  # the reason can be about health
         )
 
 

@@ -309,10 +309,17 @@ def _aware(moment: Any) -> datetime:
 
 def register_sources() -> None:
     """Add the back office's own kinds to the work queue (when the back office plugs in)."""
-    register_source("verify", _l("Members to verify"), members_to_verify)
+    register_source("verify", _l("Members to verify"), members_to_verify, about="member")
     register_source(
-        "not-online", _l("Waits for a resident who is not online"), waiting_for_residents_not_online
+        "not-online",
+        _l("Waits for a resident who is not online"),
+        waiting_for_residents_not_online,
+        about="match",
     )
-    register_source("no-reaction", _l("Requests nobody reacted to"), requests_without_reaction)
-    register_source("stalled", _l("Agreed, not done after 14 days"), stalled_matches)
-    register_source("quiet", _l("Vulnerable residents not heard from"), quiet_vulnerable)
+    register_source(
+        "no-reaction", _l("Requests nobody reacted to"), requests_without_reaction, about="listing"
+    )
+    register_source("stalled", _l("Agreed, not done after 14 days"), stalled_matches, about="match")
+    register_source(
+        "quiet", _l("Vulnerable residents not heard from"), quiet_vulnerable, about="member"
+    )

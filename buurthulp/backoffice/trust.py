@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import aliased
 
 from buurthulp.audit import services as audit
@@ -31,6 +31,7 @@ from buurthulp.inputs import clean_choice, clean_date, clean_text, is_id
 from buurthulp.links import path_for
 from buurthulp.models_base import utcnow
 from buurthulp.notifications.services import notify
+from buurthulp.personal_data import Forgetting
 
 VOG_YEARS = 3
 REMIND_BEFORE = timedelta(days=30)
@@ -298,3 +299,19 @@ def _lapse(record_id: int, member_id: int, until: date, now: datetime) -> int:
         notify(member.id, "backoffice.vog_lapsed", day=until.isoformat())
         _tell_coordinators(member, "backoffice.vog_lapsed_staff", until)
     return 1
+
+
+def forget(forgetting: Forgetting) -> None:
+    """Erasure: the notes on the member's trust steps go; the steps stay (who verified
+    whom, when), as the ladder's history."""
+    forgetting.quote(
+        *db.session.scalars(
+            select(TrustRecord.note).where(TrustRecord.member_id == forgetting.member_id)
+        )
+    )
+    db.session.execute(
+        update(TrustRecord)
+        .where(TrustRecord.member_id == forgetting.member_id, TrustRecord.note != "")
+        .values(note="")
+        .execution_options(synchronize_session=False)
+    )

@@ -8,6 +8,7 @@ from flask import Flask, request, url_for
 
 from buurthulp import signals
 from buurthulp.home import HomeCard, add_home_cards
+from buurthulp.personal_data import Provider, register_provider
 
 
 def _on_member_created(member: Any, **_extra: Any) -> None:
@@ -102,12 +103,23 @@ def _notification_kinds() -> None:
 def register(app: Flask) -> None:
     """Blueprint at /tijdbank, `flask ledger`, signal receivers and `ledger_header`."""
     from buurthulp.ledger.cli import ledger_cli
+    from buurthulp.ledger.services import forgetting
     from buurthulp.ledger.views import bp
 
     _notification_kinds()
 
     app.register_blueprint(bp)
     app.cli.add_command(ledger_cli)
+    register_provider(
+        app,
+        Provider(
+            "time-bank",
+            ("ledger_account", "ledger_transfer", "ledger_limit_change"),
+            forgetting.forget,
+            kept="The account is settled with the pool and closed; every transfer stays "
+            '(amount, date, accounts) so balances hold; their words become "verwijderd".',
+        ),
+    )
     # Module-level functions held strongly: connecting again for a second app is a no-op.
     signals.member_created.connect(_on_member_created, weak=False)
     signals.neighbourhood_saved.connect(_on_neighbourhood_saved, weak=False)

@@ -70,6 +70,14 @@ def install(bind: Any) -> None:
         bind.execute(text(statement))
 
 
+def optimise(session: Any) -> None:
+    """After an erasure: merge the SQLite index's segments, so words deleted from it are
+    gone from the file too (FTS5 keeps an old segment until a merge). PostgreSQL's index
+    lives in the table's own pages, which VACUUM reclaims as for every other row."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("INSERT INTO listings_fts(listings_fts) VALUES ('optimize')"))
+
+
 @event.listens_for(Listing.__table__, "after_create")
 def _after_create(_table: Any, connection: Any, **_kw: Any) -> None:
     install(connection)

@@ -13,6 +13,7 @@ from buurthulp.auth.roles import Permission
 from buurthulp.home import HomeCard, add_home_cards
 from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.jobs import register_job
+from buurthulp.personal_data import Provider, register_provider
 
 KINDS = {
     # kind: (topic, sentence)
@@ -195,6 +196,21 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(listings_bp)
     app.register_blueprint(matches_bp)
+    register_provider(
+        app,
+        Provider(
+            "marketplace",
+            (
+                "listings_listing",
+                "listings_signup",
+                "matches_match",
+                "matches_message",
+                "matches_thanks",
+            ),
+            kept="The erasure core closes their listings (descriptions go, titles stay as "
+            "labels), gives up their seats, ends open matches and removes what they wrote.",
+        ),
+    )
     waiting.register_sources()  # the matches that wait, in the coordinator's work queue
     app.cli.add_command(listings_cli)
     app.cli.add_command(notifications_cli)

@@ -157,7 +157,7 @@ def _source(kind: str, keys: tuple[str, ...], due: timedelta) -> SourceFn:
 def register_sources() -> None:
     """Add the matches that wait to the work queue (when the marketplace plugs in)."""
     for kind, label, keys, due in KINDS:
-        register_source(kind, label, _source(kind, keys, due))
+        register_source(kind, label, _source(kind, keys, due), about="match")
 
 
 def waiting_for(actor: Actor) -> list[QueueItem]:

@@ -11,7 +11,7 @@ without an e-mail address (residents a coordinator keeps for) are never mailed.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -20,7 +20,7 @@ from datetime import date, datetime
 from flask import current_app
 from flask_babel import force_locale
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from buurthulp.auth.models import Member
@@ -33,7 +33,7 @@ from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.inputs import clean_choice
 from buurthulp.links import absolute_url, path_for
 from buurthulp.models_base import utcnow
-from buurthulp.notifications.models import CHOICES, DigestSent, Notification, Preference
+from buurthulp.notifications.models import CHOICES, Notification, Preference
 from buurthulp.outbox.services import link_marker, link_minter, queue_mail
 
 PAGE_SIZE = 30
@@ -255,51 +255,6 @@ def mark_all_read(member: Member) -> int:
 # Forgetting (an erased account) ----------------------------------------------------------------
 
 #: Parameters that carry what the sender wrote themselves (a reason, a message to everyone).
-_FREE_TEXT_PARAMS = ("reason", "text")
-
-
-def forget_member(
-    member_id: int,
-    *,
-    old_name: str,
-    new_name: str,
-    since: datetime,
-    their_urls: Collection[str],
-) -> None:
-    """The member's account is erased (inside the caller's transaction, only flushes).
-
-    Their own notifications, settings and digest history go. In other members'
-    notifications their name becomes `new_name`, and what they wrote themselves (a reason
-    to cancel, a message to an activity's guests: the free text of a notification that
-    leads to one of their matches or listings, `their_urls`) becomes a dash.
-    """
-    for model in (Notification, Preference, DigestSent):
-        db.session.execute(
-            delete(model)
-            .where(model.member_id == member_id)
-            .execution_options(synchronize_session=False)
-        )
-    named = Notification.params.contains(json.dumps(old_name), autoescape=True)
-    mentioned = named if not their_urls else or_(named, Notification.url.in_(sorted(their_urls)))
-    found = db.session.execute(
-        select(Notification.id, Notification.url, Notification.params).where(
-            Notification.created_at >= since, mentioned
-        )
-    ).all()
-    for notification_id, url, raw in found:
-        params = json.loads(raw or "{}")
-        changed = {k: new_name if v == old_name else v for k, v in params.items()}
-        if url in their_urls:
-            changed.update({k: "—" for k in _FREE_TEXT_PARAMS if k in changed})
-        if changed != params:
-            db.session.execute(
-                update(Notification)
-                .where(Notification.id == notification_id)
-                .values(params=json.dumps(changed))
-                .execution_options(synchronize_session=False)
-            )
-
-
 # Settings and unsubscribing -------------------------------------------------------------------
 
 

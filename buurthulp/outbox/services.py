@@ -28,6 +28,7 @@ from buurthulp.i18n import gettext as _
 from buurthulp.models_base import utcnow
 from buurthulp.outbox import delivery
 from buurthulp.outbox.models import OutboxMessage
+from buurthulp.personal_data import Forgetting
 
 log = logging.getLogger(__name__)
 
@@ -324,3 +325,33 @@ def retry_dead(message_id: int) -> OutboxMessage:
         if current_app.config["BUURTHULP_OUTBOX_DELIVERY"] == "inline":
             after_commit_batch("outbox", _send_now).append(row.id)
     return row
+
+
+def forget_in_mail(forgetting: Forgetting) -> None:
+    """Erasure: mail to other members that names the member (their name or address) or
+    quotes what erasure removed is forgotten too: sent or dead mail loses its subject and
+    body; mail still waiting goes out with the pseudonym for the name and without the
+    quote. (Their own mail already went: `forget_recipient`.)"""
+    names = [n for n in (forgetting.old_name, forgetting.old_email) if n and len(n) >= 4]
+    needles = names + sorted(forgetting.quoted)
+    for start in range(0, len(needles), 25):  # a statement of bounded size
+        some = needles[start : start + 25]
+        naming = or_(
+            *(OutboxMessage.body.contains(n, autoescape=True) for n in some),
+            *(OutboxMessage.subject.contains(n, autoescape=True) for n in some),
+        )
+        db.session.execute(
+            update(OutboxMessage)
+            .where(naming, OutboxMessage.status.in_(("sent", "dead")))
+            .values(subject="", body="")
+            .execution_options(synchronize_session=False)
+        )
+        waiting = db.session.scalars(
+            select(OutboxMessage).where(naming, OutboxMessage.status.in_(("queued", "sending")))
+        ).all()
+        for row in waiting:
+            for needle in some:
+                instead = forgetting.pseudonym if needle in names else "—"
+                row.subject = row.subject.replace(needle, instead)
+                row.body = row.body.replace(needle, instead)
+    db.session.flush()

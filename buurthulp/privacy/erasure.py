@@ -9,9 +9,18 @@ notifications becomes the pseudonym, their own notifications, settings and mail 
 consents end, and the member row keeps only a pseudonym ("Verwijderd lid 1234"), the
 status "erased" and no way to log in. Every session and token ends.
 
-History is never edited: ledger entries, the access log and the audit log stay, against
-the pseudonymous row, so every balance and `ledger verify` still hold. A settlement booked
-here already carries the pseudonym, never the name.
+Then every feature forgets what it keeps about them (`buurthulp.personal_data`: each
+feature declares its data and its step): the vulnerable mark with its reason and note,
+notes on trust steps and handled queue items, the texts of reports by or about them and of
+their suspensions, the words staff gave to open their file, the notes of audit rows about
+them, the descriptions they wrote on transfers ("verwijderd") and the reasons for changing
+their limits, and mail to others that names them.
+
+History keeps its rows: ledger entries, the access log and the audit log stay, against the
+pseudonymous row, so every balance and `ledger verify` still hold; only their free text is
+forgotten, the one change the database allows there. A settlement booked here already
+carries the pseudonym, never the name. On SQLite the search index is optimised afterwards
+and deleted pages are overwritten (`secure_delete`), so no erased text stays in the file.
 
 Who: the member themselves (with their password), a coordinator of their neighbourhood at
 their request (with a note of how it was asked), or the command line and the retention
@@ -27,7 +36,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select
 
 from buurthulp.audit import services as audit
-from buurthulp.auth.models import ApiToken, AuthSession, Member
+from buurthulp.auth.models import ApiToken, AuthSession, Member, RecoveryCode, SecondFactor
 from buurthulp.auth.passwords import verify_password
 from buurthulp.auth.permissions import Actor, SystemActor, may
 from buurthulp.auth.roles import Permission
@@ -40,14 +49,16 @@ from buurthulp.i18n import gettext as _
 from buurthulp.inputs import clean_text, is_id
 from buurthulp.ledger.services import close_account
 from buurthulp.links import path_for
+from buurthulp.listings import search
 from buurthulp.listings.activities import cancel_all_signups_of
 from buurthulp.listings.models import Listing
 from buurthulp.listings.services import close_all_of
 from buurthulp.matches.models import Match
-from buurthulp.matches.services import end_for_leaving_member, remove_texts_of
+from buurthulp.matches.services import end_for_leaving_member, remove_texts_of, texts_of
 from buurthulp.models_base import utcnow
-from buurthulp.notifications.services import forget_member
+from buurthulp.notifications.forgetting import forget_member
 from buurthulp.outbox.services import forget_recipient
+from buurthulp.personal_data import Forgetting, forget_everywhere
 from buurthulp.privacy.consents import withdraw_all
 
 NOTE_MAX = 500
@@ -142,13 +153,18 @@ def erase(
     return erasure
 
 
-def _their_urls(member_id: int) -> set[str]:
-    """The pages of their matches and listings: notifications that lead there and carry
-    free text carry theirs."""
+def _theirs(member_id: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The ids of their listings and of their matches (read before anything closes)."""
     match_ids = db.session.scalars(
         select(Match.id).where(or_(Match.owner_id == member_id, Match.responder_id == member_id))
     ).all()
     listing_ids = db.session.scalars(select(Listing.id).where(Listing.owner_id == member_id)).all()
+    return tuple(listing_ids), tuple(match_ids)
+
+
+def _their_urls(listing_ids: tuple[int, ...], match_ids: tuple[int, ...]) -> set[str]:
+    """The pages of their matches and listings: notifications that lead there and carry
+    free text carry theirs."""
     return {path_for("matches.show", match_id=i) for i in match_ids} | {
         path_for("listings.show", listing_id=i) for i in listing_ids
     }
@@ -157,21 +173,36 @@ def _their_urls(member_id: int) -> set[str]:
 def _erase_locked(member: Member, *, actor: Actor, now: datetime) -> Erasure:
     member_id, old_name, old_email = member.id, member.display_name, member.email
     pseudonym = pseudonym_for(member_id)
+    listing_ids, match_ids = _theirs(member_id)
+    forgetting = Forgetting(
+        member_id=member_id,
+        old_name=old_name,
+        old_email=old_email,
+        pseudonym=pseudonym,
+        listing_ids=listing_ids,
+        match_ids=match_ids,
+        now=now,
+    )
+    forgetting.quote(*texts_of(member_id))  # read before it goes
     cancelled, booked = end_for_leaving_member(member_id, now=now)
     closed = close_all_of(member_id, now=now)
     cancel_all_signups_of(member_id, now=now)
     removed = remove_texts_of(member_id, now=now)
+    forget_recipient(member_id, old_email)
+    withdraw_all(member_id, now=now)
+    # Every feature's own step (`buurthulp.personal_data`): marks, notes, reports, the
+    # words in the ledger, then the audit log and mail that quote any of it.
+    forget_everywhere(forgetting)
     forget_member(
         member_id,
         old_name=old_name,
         new_name=pseudonym,
         since=member.created_at,
-        their_urls=_their_urls(member_id),
+        their_urls=_their_urls(listing_ids, match_ids),
+        quoted=forgetting.quoted,
     )
-    forget_recipient(member_id, old_email)
-    withdraw_all(member_id, now=now)
     _pseudonymise(member, pseudonym)  # deactivates: every session and token ends
-    for model in (AuthSession, ApiToken):
+    for model in (AuthSession, ApiToken, SecondFactor, RecoveryCode):
         db.session.execute(
             delete(model)
             .where(model.member_id == member_id)
@@ -181,6 +212,7 @@ def _erase_locked(member: Member, *, actor: Actor, now: datetime) -> Erasure:
     entered_by = member_id if isinstance(actor, SystemActor) else actor.id
     settled = close_account(member, actor_id=entered_by, reason=_("Account erased"))
     db.session.flush()
+    search.optimise(db.session)
     return Erasure(
         member_id=member_id,
         pseudonym=pseudonym,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from buurthulp.audit import services as audit
 from buurthulp.auth.models import Member
@@ -19,6 +19,7 @@ from buurthulp.auth.roles import Permission
 from buurthulp.errors import Conflict, NotFound
 from buurthulp.extensions import db
 from buurthulp.i18n import gettext as _
+from buurthulp.personal_data import Forgetting
 from buurthulp.protection.models import ProxyResident, Vulnerability
 
 TRUST_ORDER = {"new": 0, "verified": 1, "vog": 2}
@@ -135,3 +136,19 @@ def contact_person_for(member_id: int) -> Member | None:
         if holder_id != member_id:
             return db.session.get(Member, holder_id)
     return None
+
+
+def forget(forgetting: Forgetting) -> None:
+    """Erasure: the vulnerable mark goes, with its reason and the professionals' note
+    (health data: nothing of it stays)."""
+    for row in db.session.execute(
+        select(Vulnerability.reason, Vulnerability.note).where(
+            Vulnerability.member_id == forgetting.member_id
+        )
+    ):
+        forgetting.quote(*row)
+    db.session.execute(
+        delete(Vulnerability)
+        .where(Vulnerability.member_id == forgetting.member_id)
+        .execution_options(synchronize_session=False)
+    )

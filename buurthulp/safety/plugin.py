@@ -10,6 +10,7 @@ from flask import Flask
 from buurthulp.auth.roles import Permission
 from buurthulp.home import HomeCard, add_home_cards
 from buurthulp.i18n import lazy_gettext as _l
+from buurthulp.personal_data import Provider, register_provider
 from buurthulp.safety.labels import DECISION_LABELS, OUTCOME_LABELS, REASON_LABELS
 
 KINDS = {
@@ -82,10 +83,20 @@ HOME_CARDS = (
 
 def register(app: Flask) -> None:
     from buurthulp.notifications.services import register_kind
-    from buurthulp.safety import queue
+    from buurthulp.safety import forgetting, queue
     from buurthulp.safety.views import bp
 
     app.register_blueprint(bp)
+    register_provider(
+        app,
+        Provider(
+            "safeguards",
+            ("safety_report", "safety_suspension", "safety_moderation", "safety_block"),
+            forgetting.forget,
+            kept="Reports, suspensions and blocks stay as rows (made, handled, when, by whom) "
+            "so a coordinator sees a pattern; every text by or about them goes.",
+        ),
+    )
     queue.register_sources()  # reports and listings to check, in the work queue
     for kind, (topic, sentence) in KINDS.items():
         register_kind(kind, sentence, topic=topic)

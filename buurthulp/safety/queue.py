@@ -196,7 +196,7 @@ def hidden_items(scope: Scope) -> list[QueueItem]:
 def register_sources() -> None:
     """Add reports and listings to check to the work queue (when the safeguards plug in)."""
     register_source("report", _l("Reports"), report_items)
-    register_source("check", _l("Listings to check"), check_items)
+    register_source("check", _l("Listings to check"), check_items, about="listing")
 
 
 def reports_for_staff(actor: Actor, *, now: datetime | None = None) -> list[QueueItem]:

@@ -19,7 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
+
+from sqlalchemy import or_, select, update
 
 from buurthulp.access.log import record_staff_view
 from buurthulp.audit import services as audit
@@ -32,6 +34,7 @@ from buurthulp.extensions import db
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import InvalidQuery, clean_text, is_id
 from buurthulp.models_base import utcnow
+from buurthulp.personal_data import Forgetting
 from buurthulp.work.models import HandledItem
 
 #: Scope of a source: these neighbourhoods, or None for everywhere.
@@ -66,20 +69,26 @@ class QueueItem:
 SourceFn = Callable[[Scope, datetime], list[QueueItem]]
 
 
+#: What a source's item ids are: a member, a listing, a match, or something else (a report).
+About = Literal["member", "listing", "match", "other"]
+
+
 @dataclass(frozen=True)
 class Source:
     kind: str
     label: Any
     fn: SourceFn
+    about: About = "other"
 
 
 SOURCES: dict[str, Source] = {}
 
 
-def register_source(kind: str, label: Any, fn: SourceFn) -> None:
+def register_source(kind: str, label: Any, fn: SourceFn, *, about: About = "other") -> None:
     """Add (or replace) a kind of item: `fn(scope, now)` returns its items in a fixed
-    number of queries; `label` (lazy gettext) names the kind in counts and the filter."""
-    SOURCES[kind] = Source(kind, label, fn)
+    number of queries; `label` (lazy gettext) names the kind in counts and the filter;
+    `about` says what its item ids are, so erasure finds the notes about a member."""
+    SOURCES[kind] = Source(kind, label, fn, about)
 
 
 @dataclass(frozen=True)
@@ -229,3 +238,27 @@ def handle_item(
             note=f"{source.label} · {item.title}: {text}",
         )
     return row
+
+
+def forget_notes(forgetting: Forgetting) -> None:
+    """Erasure: the notes of handled items about the member (their account, their
+    listings, their matches) are emptied; that an item was handled, by whom, stays."""
+    ids = {
+        "member": (forgetting.member_id,),
+        "listing": forgetting.listing_ids,
+        "match": forgetting.match_ids,
+    }
+    about = [
+        (HandledItem.kind == source.kind) & HandledItem.item_id.in_(ids[source.about])
+        for source in SOURCES.values()
+        if ids.get(source.about)
+    ]
+    if not about:
+        return
+    forgetting.quote(*db.session.scalars(select(HandledItem.note).where(or_(*about))))
+    db.session.execute(
+        update(HandledItem)
+        .where(or_(*about), HandledItem.note != "")
+        .values(note="")
+        .execution_options(synchronize_session=False)
+    )

@@ -74,6 +74,7 @@ from buurthulp.matches.services.contact import (
     read_thread,
     remove_texts_of,
     remove_thread_texts,
+    texts_of,
     thanks_of,
 )
 
@@ -121,6 +122,7 @@ __all__ = [
     "remove_texts_of",
     "remove_thread_texts",
     "resolve_dispute",
+    "texts_of",
     "thanks_of",
     "tick",
     "withdraw_open_reactions",

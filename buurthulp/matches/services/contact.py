@@ -149,6 +149,21 @@ def _remove_messages(*where: object, now: datetime) -> int:
     return int(result.rowcount or 0)
 
 
+def texts_of(member_id: int) -> set[str]:
+    """What erasure will remove from their matches (their messages, reactions, reasons,
+    thanks, and settlements of their disputes), so the places that quote it forget it."""
+    mine = or_(Match.owner_id == member_id, Match.responder_id == member_id)
+    queries = (
+        select(Message.body).where(Message.author_id == member_id),
+        select(ThanksNote.body).where(ThanksNote.author_id == member_id),
+        select(Match.message).where(mine),
+        select(Match.dispute_reason).where(mine),
+        select(Match.resolution_note).where(mine),
+        select(Match.cancel_reason).where(Match.cancelled_by_id == member_id),
+    )
+    return {text for query in queries for text in db.session.scalars(query) if text}
+
+
 def remove_texts_of(member_id: int, *, now: datetime) -> int:
     """The member's account is erased: what they wrote to others in matches goes (inside
     the caller's transaction, only flushes). Their messages become "removed", their
@@ -163,6 +178,10 @@ def remove_texts_of(member_id: int, *, now: datetime) -> int:
         update(Match).where(wrote_it, Match.message != "").values(message=""),
         update(Match).where(Match.cancelled_by_id == member_id).values(cancel_reason=None),
         update(Match).where(Match.disputed_by_id == member_id).values(dispute_reason=None),
+        # A coordinator's note on settling a dispute of theirs is about them.
+        update(Match)
+        .where(or_(Match.owner_id == member_id, Match.responder_id == member_id))
+        .values(resolution_note=None),
         delete(ThanksNote).where(ThanksNote.author_id == member_id),
     ):
         db.session.execute(statement.execution_options(synchronize_session=False))
