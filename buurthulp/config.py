@@ -143,6 +143,8 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
             "BUURTHULP_OUTBOX_DELIVERY", "inline" if mail_backend == "console" else "worker"
         ),
         "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 8, minimum=1),
+        # Days a mail's text is kept after delivery (or giving up): then only the row stays.
+        "OUTBOX_KEEP_DAYS": _int("OUTBOX_KEEP_DAYS", 30, minimum=1),
         "BUURTHULP_MAIL_FROM": os.environ.get("BUURTHULP_MAIL_FROM", "buurthulp@localhost"),
         "SMTP_HOST": os.environ.get("SMTP_HOST", "localhost"),
         "SMTP_PORT": _int("SMTP_PORT", 25, minimum=1),

@@ -355,3 +355,27 @@ def forget_in_mail(forgetting: Forgetting) -> None:
                 row.subject = row.subject.replace(needle, instead)
                 row.body = row.body.replace(needle, instead)
     db.session.flush()
+
+
+def forget_old_bodies(now: datetime, *, keep_days: int, dry_run: bool = False) -> int:
+    """Retention: a mail's text is kept a short while after it was delivered (or given up
+    on), to answer "did you get my mail?", then emptied: the row stays (to, when, status)
+    so delivery can still be counted, the subject and body go. Returns how many rows."""
+    before = now - timedelta(days=keep_days)
+    due = (
+        OutboxMessage.body != "",
+        or_(
+            (OutboxMessage.status == "sent") & (OutboxMessage.sent_at < before),
+            (OutboxMessage.status == "dead") & (OutboxMessage.created_at < before),
+        ),
+    )
+    if dry_run:
+        return int(db.session.scalar(select(func.count(OutboxMessage.id)).where(*due)) or 0)
+    with transaction():
+        result = db.session.execute(
+            update(OutboxMessage)
+            .where(*due)
+            .values(subject="", body="", links=None)
+            .execution_options(synchronize_session=False)
+        )
+    return int(result.rowcount or 0)

@@ -19,7 +19,8 @@ retention_cli = AppGroup("retention", help="Privacy: remove what is no longer ne
 @retention_cli.command("run")
 @click.option("--dry-run", is_flag=True, help="List what would be done; change nothing.")
 def run_command(dry_run: bool) -> None:
-    """Remove the texts of matches that ended long ago; warn, then erase, unused accounts."""
+    """Remove the texts of matches that ended long ago and of mail delivered a while ago;
+    warn, then erase, unused accounts."""
     done = retention.run(dry_run=dry_run)
     verb = "would" if dry_run else "did"
     for thread in done.threads:
@@ -40,7 +41,8 @@ def run_command(dry_run: bool) -> None:
         click.echo(f"not done: {failure}", err=True)
     click.echo(
         f"retention {'dry run' if dry_run else 'run'}: {len(done.threads)} threads, "
-        f"{len(done.warnings)} warnings, {len(done.erasures) - len(done.failed)} erasures"
+        f"{len(done.warnings)} warnings, {len(done.erasures) - len(done.failed)} erasures, "
+        f"{done.mails} mails emptied"
     )
 
 

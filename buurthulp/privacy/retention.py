@@ -24,6 +24,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import func, or_, select, type_coerce
 from sqlalchemy.sql.elements import ColumnElement
@@ -49,7 +50,7 @@ from buurthulp.neighbourhoods.models import (
     DEFAULT_MESSAGE_MONTHS,
     Neighbourhood,
 )
-from buurthulp.outbox.services import link_marker, queue_mail
+from buurthulp.outbox.services import forget_old_bodies, link_marker, queue_mail
 from buurthulp.privacy.erasure import erase
 from buurthulp.privacy.models import RetentionNotice
 
@@ -160,6 +161,7 @@ class Plan:
     warnings: list[Account] = field(default_factory=list)
     erasures: list[Account] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    mails: int = 0  # sent or dead mails whose text was (or would be) emptied
 
 
 def plan(now: datetime | None = None) -> Plan:
@@ -260,6 +262,8 @@ def _accounts_due(
 def run(now: datetime | None = None, *, dry_run: bool = False) -> Plan:
     """Apply the rules (or, dry, only say what they would do)."""
     todo = plan(now)
+    keep_days = current_app.config["OUTBOX_KEEP_DAYS"]
+    todo.mails = forget_old_bodies(todo.now, keep_days=keep_days, dry_run=dry_run)
     if dry_run:
         return todo
     if todo.threads:

@@ -194,3 +194,39 @@ def test_the_admin_sets_the_periods_on_the_neighbourhood_form(street, make, logi
     assert (hood.retention_message_months, hood.retention_inactive_months) == (6, 36)
     refused = client.post(url, data={**data, "retention_inactive_months": "1"})
     assert refused.status_code == 422
+
+
+def test_a_mails_text_goes_a_while_after_delivery_and_the_row_stays(street, runner) -> None:
+    """Sent and dead mail keep their text for OUTBOX_KEEP_DAYS (30), then only the row
+    (to, when, status) stays; mail still waiting, or sent recently, is left alone."""
+    from buurthulp.db import transaction
+
+    now, keep = utcnow(), timedelta(days=30)
+    rows = {
+        "old sent": ("sent", now - keep - timedelta(hours=1)),
+        "new sent": ("sent", now - keep + timedelta(hours=1)),
+        "old dead": ("dead", None),
+        "queued": ("queued", None),
+    }
+    with transaction():
+        for label, (status, sent_at) in rows.items():
+            db.session.add(
+                OutboxMessage(
+                    to=street.bert.email,
+                    member_id=street.bert.id,
+                    subject=f"Over {label}",
+                    body=f"Anna schreef over {label}",
+                    status=status,
+                    sent_at=sent_at,
+                    created_at=now - keep - timedelta(days=1),
+                )
+            )
+    dry = runner.invoke(args=["retention", "run", "--dry-run"])
+    assert dry.exit_code == 0 and "2 mails emptied" in dry.output, dry.output
+    assert all(m.body for m in _mails_to(street.bert))
+    real = runner.invoke(args=["retention", "run"])
+    assert real.exit_code == 0 and "2 mails emptied" in real.output, real.output
+    db.session.expire_all()
+    kept = {m.body for m in _mails_to(street.bert) if m.body}
+    assert kept == {"Anna schreef over new sent", "Anna schreef over queued"}
+    assert len(_mails_to(street.bert)) == 4  # the rows stay: delivery can be counted
