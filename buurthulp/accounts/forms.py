@@ -145,6 +145,24 @@ class SetUpCodeForm(FlaskForm):
     )
 
 
+class StartSetUpForm(FlaskForm):
+    """The first set-up asks nothing: there is no factor yet to show it is the member."""
+
+
+class NewPhoneForm(FlaskForm):
+    """Setting it up again on a new phone: first show it is you (a stolen session is not
+    enough). Made with `prefix="phone"`, beside the page's other forms."""
+
+    password = PasswordField(
+        _l("Current password"), validators=[DataRequired(REQUIRED), Length(max=PASSWORD_MAX)]
+    )
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(REQUIRED), Length(max=40)],
+        description=_l("A code from the app or a recovery code, to show it is you."),
+    )
+
+
 class TurnOffForm(FlaskForm):
     """Shown beside the set-up form: made with `prefix="off"` so the two never share ids."""
 

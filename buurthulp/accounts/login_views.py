@@ -13,8 +13,10 @@ from buurthulp.accounts.forms import (
     CodeForm,
     ForgotPasswordForm,
     LoginForm,
+    NewPhoneForm,
     ResetPasswordForm,
     SetUpCodeForm,
+    StartSetUpForm,
     TurnOffForm,
 )
 from buurthulp.auth import services, sessions, totp
@@ -32,6 +34,7 @@ from buurthulp.auth.limits import (
     failed,
     failed_codes,
     failed_logins,
+    failed_reauthentication,
     member_key,
 )
 from buurthulp.extensions import limiter
@@ -54,10 +57,12 @@ def login():
         if totp.is_enabled(member.id):
             sessions.hold(member)  # logged in only once the code is right
             return "", url_for("auth.login_code", next=next_url)
-        sessions.start(member)
+        session_id = sessions.start(member)
         if second_factor.required_for(member):
-            # Staff go straight to a QR code: nothing of any resident before it is done.
-            second_factor.begin_set_up(member, actor=member, keep_pending=True)
+            # Staff go straight to a QR code: nothing of any resident before it is done. A
+            # new one at each login, for this browser only: whoever logged in before (with
+            # a first password that leaked) does not learn the secret that will be used.
+            second_factor.begin_set_up(member, actor=member, session_id=session_id)
             return (
                 _(
                     "Welcome, %(name)s. First set up two-step verification: it takes a minute.",
@@ -168,13 +173,16 @@ def change_password():
 
 
 def _second_factor_page(
-    setup_form: SetUpCodeForm | None = None, off_form: TurnOffForm | None = None
+    setup_form: SetUpCodeForm | None = None,
+    off_form: TurnOffForm | None = None,
+    phone_form: NewPhoneForm | None = None,
+    start_form: StartSetUpForm | None = None,
 ) -> dict[str, Any]:
-    """The set-up page's two forms and what it shows (a QR code while setting up)."""
+    """The set-up page's forms and what it shows (a QR code while setting up)."""
     import segno
 
     member = current_member()
-    status = second_factor.status_of(member)
+    status = second_factor.status_of(member, session_id=sessions.current_session_id())
     qr = None
     if status.pending is not None:
         # No fixed size, a viewBox instead: the CSS fits it into a 320 px wide screen.
@@ -186,6 +194,9 @@ def _second_factor_page(
         "status": status,
         "qr": qr,
         "off_form": off_form or TurnOffForm(prefix="off"),
+        "phone_form": phone_form or NewPhoneForm(prefix="phone"),
+        "start_form": start_form or StartSetUpForm(),
+        "pending_minutes": second_factor.PENDING_MINUTES,
         "next_url": request.args.get("next"),
     }
 
@@ -204,7 +215,7 @@ def second_factor_setup():
             member,
             form.code.data,
             actor=member,
-            keep_session_id=sessions.current_session_id(),
+            session_id=sessions.current_session_id(),
         )
         # Shown once, never stored in a readable form: the answer to this POST itself.
         page = render_template(
@@ -216,14 +227,29 @@ def second_factor_setup():
 
 
 @bp.route("/account/tweestapsverificatie/starten", methods=["POST"])
+@limiter.limit(address_limit, methods=["POST"])
+@failed_reauthentication
 @login_required
 @before_second_factor
 def start_second_factor():
-    """A new secret to scan (first time, or a new phone); the old one works until the new
-    one is confirmed."""
+    """A new secret to scan, for this browser (first time, or a new phone: then the
+    password and a code first); the old one works until the new one is confirmed."""
     member = current_member()
-    second_factor.begin_set_up(member, actor=member)
-    return redirect(url_for("auth.second_factor_setup", next=request.args.get("next")), code=303)
+    phone_form, start_form = NewPhoneForm(prefix="phone"), StartSetUpForm()
+    context = _second_factor_page(phone_form=phone_form, start_form=start_form)
+    form = phone_form if context["status"].enabled else start_form
+
+    def act() -> Outcome:
+        second_factor.begin_set_up(
+            member,
+            actor=member,
+            session_id=sessions.current_session_id(),
+            password=phone_form.password.data,
+            code=phone_form.code.data,
+        )
+        return "", url_for("auth.second_factor_setup", next=request.args.get("next"))
+
+    return handle_form(form, act, "auth/second_factor.html", **context)
 
 
 @bp.route("/account/tweestapsverificatie/uitzetten", methods=["POST"])

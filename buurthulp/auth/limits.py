@@ -4,7 +4,8 @@ One set of limit providers and keys for the pages and the API alike, so a passwo
 through `POST /api/v1/auth/token` counts against the same account as one typed into the
 login form (an attacker spreading guesses over many addresses still meets the account
 limit). A wrong code at the second step of logging in counts against the same account too:
-a password and a code guessed in turns share one count.
+a password and a code guessed in turns share one count, and so do the password and code
+asked before the second factor moves to a new phone.
 """
 
 from __future__ import annotations
@@ -42,6 +43,14 @@ def held_key() -> str:
     return "account:" + held_email().strip().lower()[:254]
 
 
+def logged_in_account_key() -> str:
+    """The logged-in member's account, in the same place as their logins (`email_key`)."""
+    member = current_member()
+    if member is None:
+        return "account:"
+    return "account:" + (member.email or f"#{member.id}").strip().lower()[:254]
+
+
 def member_key() -> str:
     """The logged-in member (changing the password)."""
     member = current_member()
@@ -68,6 +77,15 @@ failed_codes = limiter.shared_limit(
     account_limit,
     scope="failed-login",
     key_func=held_key,
+    methods=["POST"],
+    deduct_when=failed,
+)
+
+#: A wrong password or code before moving the second factor to a new phone: the same count.
+failed_reauthentication = limiter.shared_limit(
+    account_limit,
+    scope="failed-login",
+    key_func=logged_in_account_key,
     methods=["POST"],
     deduct_when=failed,
 )

@@ -232,6 +232,11 @@ class SecondFactor(db.Model):
     `pending_secret` is one being set up (shown as a QR code), which replaces it only once
     the member typed a right code from it. `last_step` is the 30-second time step of the
     last code accepted: a code is accepted once, never again within its window.
+
+    A pending secret belongs to the session (browser) that started it, `pending_session_id`,
+    and works for a few minutes from `pending_at`: whoever else logs in as the member, before
+    or after, never sees it and cannot confirm it. NULL once that session row is gone: then
+    nobody can.
     """
 
     __tablename__ = "auth_second_factor"
@@ -241,6 +246,9 @@ class SecondFactor(db.Model):
             "(pending_secret IS NULL) = (pending_at IS NULL)", name="pending_has_secret"
         ),
         CheckConstraint("last_step >= 0", name="last_step_sane"),
+        CheckConstraint(
+            "pending_session_id IS NULL OR pending_secret IS NOT NULL", name="session_has_pending"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -252,6 +260,10 @@ class SecondFactor(db.Model):
     last_step: Mapped[int] = mapped_column(default=0)
     pending_secret: Mapped[str | None] = mapped_column(String(200))
     pending_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # SET NULL, never CASCADE: a session ending must not take the confirmed secret with it.
+    pending_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("auth_session.id", ondelete="SET NULL")
+    )
 
     member: Mapped[Member] = relationship()
 

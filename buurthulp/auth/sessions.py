@@ -34,8 +34,9 @@ SESSION_KEY = "sid"
 HELD_KEY = "held_login"
 
 
-def start(member: Member, *, code: str | None = None) -> None:
-    """Log `member` in on this browser: a new server-side session, a fresh cookie.
+def start(member: Member, *, code: str | None = None) -> int:
+    """Log `member` in on this browser: a new server-side session, a fresh cookie; returns
+    the session's id (also `current_session_id()` for the rest of this request).
 
     With `code` (the second step) the code is checked and used up in the same transaction
     that makes the session, and the session records that the second factor was passed; a
@@ -47,21 +48,24 @@ def start(member: Member, *, code: str | None = None) -> None:
         if code is not None:
             totp.consume(member.id, code)
             passed = utcnow()
-        db.session.add(
-            AuthSession(
-                member_id=member.id,
-                token_hash=token_hash(secret),
-                expires_at=utcnow() + timedelta(days=current_app.config["SESSION_DAYS"]),
-                second_factor_at=passed,
-            )
+        row = AuthSession(
+            member_id=member.id,
+            token_hash=token_hash(secret),
+            expires_at=utcnow() + timedelta(days=current_app.config["SESSION_DAYS"]),
+            second_factor_at=passed,
         )
+        db.session.add(row)
+        db.session.flush()
+        session_id = row.id
     locale = session.get("locale")
     session.clear()  # nothing from before the login carries over (session fixation)...
     if locale:
         session["locale"] = locale  # ...except the language the visitor chose
     session[SESSION_KEY] = secret
     login_user(member)
+    g.auth_session_id, g.second_factor_passed = session_id, passed is not None
     record_login(member)
+    return session_id
 
 
 def hold(member: Member) -> None:

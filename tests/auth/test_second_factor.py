@@ -76,9 +76,11 @@ def _password(client: Any, member: Member) -> Any:
     return client.post("/inloggen", data={"email": member.email, "password": PASSWORD})
 
 
-def _start_set_up(client: Any) -> str:
-    """Press "set up on my phone"; the secret shown on the page (for typing in)."""
-    assert client.post("/account/tweestapsverificatie/starten").status_code == 303
+def _start_set_up(client: Any, code: str | None = None) -> str:
+    """Press "set up on my phone" (with the password and `code` when a factor is in use);
+    the secret shown on the page (for typing in)."""
+    again = {"phone-password": PASSWORD, "phone-code": code} if code else {}
+    assert client.post("/account/tweestapsverificatie/starten", data=again).status_code == 303
     page = client.get("/account/tweestapsverificatie").get_data(as_text=True)
     found = re.search(r'<strong class="secret">([A-Z2-7 ]+)</strong>', page)
     assert found, page
@@ -178,8 +180,9 @@ def test_the_secret_is_sealed_in_the_database_not_stored_plain(app, people):
 
 
 def test_a_half_finished_new_set_up_keeps_the_old_phone_working(client, people, login):
+    codes = second_factor.enable_with_secret(people.coord, STAFF_OTP_SECRET, actor=CLI)
     login(people.coord)
-    _start_set_up(client)  # a new phone, not confirmed
+    _start_set_up(client, codes[0])  # a new phone, not confirmed
     assert _factor(people.coord).pending_secret is not None
     other = client.application.test_client()
     assert log_in(other, people.coord).status_code == 303  # the old secret still works
@@ -339,11 +342,15 @@ def test_a_staff_session_from_before_the_second_factor_is_blocked(client, people
     assert _path(client.get(STAFF_PAGE)) == "/account/tweestapsverificatie"
 
 
-def test_staff_logging_in_again_halfway_keep_the_qr_code_they_scanned(app, client, people):
+def test_staff_logging_in_again_halfway_get_a_new_qr_code(app, client, people):
+    """Each login draws a new secret for its own browser: whoever logged in first (with a
+    leaked first password) does not learn the one that will be set up."""
     _password(client, people.newcomer)
     pending = _factor(people.newcomer).pending_secret
+    first = totp.open_secret(pending, people.newcomer.id)
     _password(app.test_client(), people.newcomer)
-    assert _factor(people.newcomer).pending_secret == pending
+    assert _factor(people.newcomer).pending_secret != pending
+    assert totp.open_secret(_factor(people.newcomer).pending_secret, people.newcomer.id) != first
 
 
 # The API ----------------------------------------------------------------------------------------
@@ -534,7 +541,7 @@ def test_consuming_a_code_is_refused_outside_a_transaction_and_for_junk(people):
 
 def test_only_the_member_sets_up_their_own(people):
     with pytest.raises(NotAllowed):
-        second_factor.begin_set_up(people.anna, actor=people.coord)
+        second_factor.begin_set_up(people.anna, actor=people.coord, session_id=None)
     with pytest.raises(NotAllowed):
         second_factor.enable_with_secret(people.anna, STAFF_OTP_SECRET, actor=people.admin)
 
