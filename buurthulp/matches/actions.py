@@ -45,7 +45,7 @@ from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
 from buurthulp.errors import Conflict, NotFound
 from buurthulp.extensions import db
-from buurthulp.matches.models import CONTACT_STATUSES, Match, MatchStatus, ThanksNote
+from buurthulp.matches.models import MESSAGE_STATUSES, Match, MatchStatus, ThanksNote
 from buurthulp.protection.marks import acting_for
 
 ACCEPT = "accept"
@@ -122,7 +122,7 @@ RULES: dict[str, Rule] = {
     ),
     DISPUTE: Rule(_statuses(MatchStatus.AWAITING_CONFIRMATION), PARTIES, not_by_completer=True),
     ASK_POOL: Rule(_statuses(MatchStatus.AWAITING_CONFIRMATION), PARTIES),
-    MESSAGE: Rule(frozenset(CONTACT_STATUSES), PARTIES, on_behalf=True),
+    MESSAGE: Rule(frozenset(MESSAGE_STATUSES), PARTIES, on_behalf=True),
     THANK: Rule(_statuses(MatchStatus.DONE), PARTIES, once=True),
     RESOLVE: Rule(
         _statuses(MatchStatus.DISPUTED),

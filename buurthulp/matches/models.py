@@ -45,13 +45,17 @@ OPEN_STATUSES = (
     MatchStatus.AWAITING_CONFIRMATION,
     MatchStatus.DISPUTED,
 )
-# The parties see each other's first name, contact details and meeting place only here.
+# The parties see each other's contact details and meeting place only while they help each
+# other: from agreeing until the match ends (done or cancelled).
 CONTACT_STATUSES = (
     MatchStatus.AGREED,
     MatchStatus.AWAITING_CONFIRMATION,
     MatchStatus.DISPUTED,
-    MatchStatus.DONE,
 )
+# They may write in the private thread from agreeing on, also after the help is done.
+MESSAGE_STATUSES = (*CONTACT_STATUSES, MatchStatus.DONE)
+# And read it then, and after a cancellation too: what was said stays readable for both.
+THREAD_STATUSES = (*MESSAGE_STATUSES, MatchStatus.CANCELLED)
 
 
 def _in(values: tuple[str, ...]) -> str:

@@ -112,7 +112,7 @@ def _page(match_id: int, **forms: Any) -> dict[str, Any]:
         "here": url_for("matches.show", match_id=match.id),
         "proxy": False,
         "contact": services.contact_for(match, member),
-        "thread": services.messages_of(match),
+        "thread": services.messages_of(match) if services.may_read_thread(match, member) else [],
         "thanks": services.thanks_of(match),
         "category": category_label(match.listing.category),
         "i_pay": payer_id == member.id,

@@ -41,7 +41,8 @@ def test_marking_is_audited_without_the_reason_or_the_professionals_note(street)
     reason and the note are health data; they stay on the mark, which erasure removes)."""
     _mark(street)
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.kind == "vulnerable")).one()
-    assert entry.member_id == street.anna.id and entry.note == "marked vulnerable"
+    assert entry.member_id == street.anna.id
+    assert entry.note in ("marked vulnerable", "gemarkeerd als kwetsbaar")
     assert "ziekenhuis" not in entry.note and "Dochter" not in entry.note
     with pytest.raises(NotFound):
         residents.mark_vulnerable(street.anna.id, reason="x", actor=street.other_coord)
@@ -50,14 +51,11 @@ def test_marking_is_audited_without_the_reason_or_the_professionals_note(street)
     residents.unmark_vulnerable(street.anna.id, reason="Weer beter", actor=street.coord)
     residents.unmark_vulnerable(street.anna.id, reason="Weer beter", actor=street.coord)  # twice
     assert not matches.needs_coordinator(street.anna.id)
-    assert (
-        db.session.scalar(
-            select(AuditEntry.note)
-            .where(AuditEntry.kind == "vulnerable")
-            .order_by(AuditEntry.id.desc())
-        )
-        == "no longer marked vulnerable"
-    )
+    assert db.session.scalar(
+        select(AuditEntry.note)
+        .where(AuditEntry.kind == "vulnerable")
+        .order_by(AuditEntry.id.desc())
+    ) in ("no longer marked vulnerable", "niet meer gemarkeerd als kwetsbaar")
 
 
 def test_only_vog_checked_helpers_see_a_vulnerable_residents_requests(street, make) -> None:

@@ -284,3 +284,33 @@ def test_staff_are_marked_beside_their_name_on_match_attendee_and_notice_pages(
     assert badge in attendees
     notice = client.get(f"/hulp/{offer.id}/afdrukken").get_data(as_text=True)
     assert badge in notice
+
+
+@pytest.mark.parametrize("ending", ["done", "cancelled"])
+def test_contact_details_go_when_the_match_ends_and_the_thread_stays(
+    client, login, api, street, make, ending
+) -> None:
+    """ "Alleen zolang jullie elkaar helpen": from agreeing until done or cancelled, on the
+    page and in the API; what they wrote each other stays readable for both."""
+    match = _agreed(street, make)
+    matches.post_message(match.id, actor=street.bert, body="Ik neem mijn boormachine mee")
+    url = f"/matches/{match.id}"
+    login(street.bert)
+    assert street.anna.email in client.get(url).get_data(as_text=True)
+    assert api(street.bert).get(url).get_json()["contact"]["email"] == street.anna.email
+    if ending == "done":
+        matches.complete(match.id, actor=street.bert, minutes=30)
+        matches.confirm(match.id, actor=street.anna)
+    else:
+        matches.cancel(match.id, actor=street.anna, reason="Het is al gelukt")
+    for member, other in ((street.bert, street.anna), (street.anna, street.bert)):
+        login(member)
+        page = client.get(url).get_data(as_text=True)
+        assert other.email not in page and 'id="contact-title"' not in page
+        assert other.postcode[4:] not in page  # the meeting place
+        assert "Ik neem mijn boormachine mee" in page
+        body = api(member).get(url).get_json()
+        assert body["contact"] is None
+        thread = api(member).get(f"{url}/messages")
+        assert thread.status_code == 200
+        assert [m["body"] for m in thread.get_json()["items"]] == ["Ik neem mijn boormachine mee"]

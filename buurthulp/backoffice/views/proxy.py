@@ -24,7 +24,7 @@ from buurthulp.listings import services as listings
 from buurthulp.listings.forms import ListingForm
 from buurthulp.matches import actions as steps
 from buurthulp.matches import services as matches
-from buurthulp.matches.models import CONTACT_STATUSES
+from buurthulp.matches.models import THREAD_STATUSES
 from buurthulp.matching import feed as feed_service
 from buurthulp.pages import Outcome, handle_form
 
@@ -176,7 +176,7 @@ def _match_page(member: Member, match_id: int, message_form: Any = None) -> dict
         "owner": match.owner_id == member.id,
         "other": match.responder if match.owner_id == member.id else match.owner,
         "contact": matches.contact_for(match, member),
-        "thread": matches.messages_of(match) if match.status in CONTACT_STATUSES else [],
+        "thread": matches.messages_of(match) if match.status in THREAD_STATUSES else [],
         "thanks": matches.thanks_of(match),
         "actions": actions,
         "step_urls": {

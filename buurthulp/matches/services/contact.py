@@ -25,6 +25,7 @@ from buurthulp.matches.actions import MESSAGE, THANK, Why, refusals
 from buurthulp.matches.models import (
     CONTACT_STATUSES,
     OPEN_STATUSES,
+    THREAD_STATUSES,
     Match,
     MatchStatus,
     Message,
@@ -89,15 +90,22 @@ def post_message(
     return message
 
 
+def may_read_thread(match: Match, viewer: Member) -> bool:
+    """The two parties, from agreeing on, also after the match ended (staff who open a
+    match to settle it see the steps, not the private thread)."""
+    return is_party(match, viewer.id) and match.status in THREAD_STATUSES
+
+
 def read_thread(
     match_id: object, *, actor: Member, after_id: int | None = None
 ) -> tuple[Match, list[Message]]:
     """The thread for one of its two parties (the API's reader): anyone else is refused,
-    and so is a thread before the two have agreed."""
+    and so is a thread before the two have agreed. After the match ended it stays readable
+    (without contact details: `contact_for`)."""
     match = get_match(match_id, actor)
     if not is_party(match, actor.id):
         raise NotAllowed(_("Only the two people in this match read its messages."))
-    if match.status not in CONTACT_STATUSES:
+    if not may_read_thread(match, actor):
         raise Conflict(_("You can write to each other once you have agreed."))
     return match, messages_of(match, after_id=after_id)
 
@@ -230,7 +238,8 @@ class Contact:
 
 
 def contact_for(match: Match, viewer: Member) -> Contact | None:
-    """Only the two parties, only once agreed (and while it lasts). Contact with a
+    """Only the two parties, only while they help each other: from agreeing until the
+    match is done or cancelled (then the thread stays, the details go). Contact with a
     vulnerable resident goes through their coordinator: the helper sees the coordinator's
     name and phone, never the resident's details or address."""
     if not is_party(match, viewer.id) or match.status not in CONTACT_STATUSES:
