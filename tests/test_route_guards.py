@@ -209,10 +209,25 @@ def _category_id(world: World) -> int:
     return add_category(world.this.id, name="Fietsen maken", actor=admin).id
 
 
+def _met_resident(world: World) -> int:
+    """The resident, whom the other resident has met here: in a match (a neighbour never
+    met is a 404 on the pages by member id)."""
+    if not hasattr(world, "_met"):
+        from buurthulp.listings.services import change_status
+        from buurthulp.matches.models import Match
+
+        world._met = _match_id(world)  # type: ignore[attr-defined]
+        listing_id = db.session.get_one(Match, world._met).listing_id  # type: ignore[attr-defined]
+        # Closed: the others see nothing of the resident; only the helper has met her.
+        change_status(listing_id, "close", actor=world.visitors["resident"])
+    return world.visitors["resident"].id  # type: ignore[union-attr]
+
+
 def _report_id(world: World) -> int:
     """The other resident reported the resident to the coordinators of "this" neighbourhood."""
     from buurthulp.safety import services as safety
 
+    _met_resident(world)
     resident, reporter = world.visitors["resident"], world.visitors["other_resident"]
     data = safety.ReportInput(reason="unsafe", text="Voelde niet goed", member_id=resident.id)
     return safety.report(data, actor=reporter).id
@@ -238,7 +253,7 @@ def _proxy_id(world: World) -> int:
 
 PARAMETER_FACTORIES: dict[str, Callable[[World], Any]] = {
     "neighbourhood_id": lambda w: w.this.id,
-    "member_id": lambda w: w.visitors["resident"].id,
+    "member_id": _met_resident,
     "transfer_id": _transfer_id,
     "token": lambda w: "not-a-real-token",
     "listing_id": lambda w: _activity(w).id,

@@ -216,6 +216,7 @@ def town(make: Any, mailbox: list[Any]) -> Town:
     moderation.hide(hidden.id, actor=coord, reason=all_of("Verborgen"))
     suspension.suspend(carla.id, actor=coord, reason=all_of("Schorsing"))
     suspension.lift(carla.id, actor=coord, note=all_of("Terug"))
+    make.listing(dirk, "offer", title=evil("Dirks aanbod"))  # Anna has seen Dirk here
     safety.block(dirk.id, actor=anna)
 
     # The back office: trust, the vulnerable mark, a handled queue item, the reasons.

@@ -203,19 +203,21 @@ def cancel_signup(
                 _move_up(listing, signup.occurrence)
 
 
-def cancel_all_signups_of(member_id: int, *, now: datetime) -> int:
-    """The member leaves: their seats and waiting places from today on are given up, and
+def cancel_all_signups_of(member_id: int, *, now: datetime, organiser_id: int | None = None) -> int:
+    """The member leaves (or, with `organiser_id`, leaves that organiser's activities: a
+    block between the two): their seats and waiting places from today on are given up, and
     the first waiting move up (only flushes). Returns how many were given up."""
     today = _local(now).date()
-    signups = db.session.scalars(
-        select(Signup)
-        .where(
-            Signup.member_id == member_id,
-            Signup.status != "cancelled",
-            Signup.occurrence >= today,
+    query = select(Signup).where(
+        Signup.member_id == member_id,
+        Signup.status != "cancelled",
+        Signup.occurrence >= today,
+    )
+    if organiser_id is not None:
+        query = query.where(
+            Signup.listing_id.in_(select(Listing.id).where(Listing.owner_id == organiser_id))
         )
-        .order_by(Signup.listing_id, Signup.occurrence)
-    ).all()
+    signups = db.session.scalars(query.order_by(Signup.listing_id, Signup.occurrence)).all()
     for signup in signups:
         listing = db.session.get_one(Listing, signup.listing_id, with_for_update=True)
         was_confirmed = signup.status == "confirmed"

@@ -28,8 +28,9 @@ from `allowed_actions`.
 the resident is then the one who takes the step. "Staff" is anyone who is not a party; what
 they may do, their permissions in the listing's neighbourhood say.
 
-What the table leaves to the guards, because it is no rule of the match itself: whether the
-listing is still open, a block between the two, the trust a helper needs, the payer's lower
+Words to the other party (a message, a note of thanks) never cross a block between the two
+(`Why.BLOCKED`). What the table leaves to the guards, because it is no rule of the match
+itself: whether the listing is still open, the trust a helper needs, the payer's lower
 limit, and the same decision pressed twice (a second confirm, a dispute settled again).
 """
 
@@ -46,6 +47,7 @@ from buurthulp.auth.roles import Permission
 from buurthulp.errors import Conflict, NotFound
 from buurthulp.extensions import db
 from buurthulp.matches.models import MESSAGE_STATUSES, Match, MatchStatus, ThanksNote
+from buurthulp.protection.blocks import blocked_between
 from buurthulp.protection.marks import acting_for
 
 ACCEPT = "accept"
@@ -78,6 +80,7 @@ class Why(StrEnum):
     STATUS = "status"  # not in the match's present status
     OWN_MINUTES = "own_minutes"  # the one who gave the minutes neither confirms nor disputes
     ONCE = "once"  # taken already (a note of thanks)
+    BLOCKED = "blocked"  # one of the two blocked the other: no words reach the other
 
 
 PARTIES = frozenset({Role.OWNER, Role.RESPONDER})
@@ -93,6 +96,7 @@ class Rule:
     staff_need: Permission | None = None  # what staff (in `roles`) must hold for it
     not_by_completer: bool = False  # never by the party who gave the minutes
     once: bool = False  # one note of thanks each
+    words: bool = False  # words to the other party: never across a block
 
 
 def _statuses(*statuses: MatchStatus) -> frozenset[MatchStatus]:
@@ -122,8 +126,8 @@ RULES: dict[str, Rule] = {
     ),
     DISPUTE: Rule(_statuses(MatchStatus.AWAITING_CONFIRMATION), PARTIES, not_by_completer=True),
     ASK_POOL: Rule(_statuses(MatchStatus.AWAITING_CONFIRMATION), PARTIES),
-    MESSAGE: Rule(frozenset(MESSAGE_STATUSES), PARTIES, on_behalf=True),
-    THANK: Rule(_statuses(MatchStatus.DONE), PARTIES, once=True),
+    MESSAGE: Rule(frozenset(MESSAGE_STATUSES), PARTIES, on_behalf=True, words=True),
+    THANK: Rule(_statuses(MatchStatus.DONE), PARTIES, once=True, words=True),
     RESOLVE: Rule(
         _statuses(MatchStatus.DISPUTED),
         frozenset({Role.STAFF}),
@@ -193,6 +197,8 @@ def _why(rule: Rule, match: Match, asker: _Asker) -> frozenset[Why]:
     # Read only when all else holds (one query, and only then it can be the reason).
     if rule.once and not why and _thanked(match, asker.member):
         why.add(Why.ONCE)
+    if rule.words and not why and blocked_between(match.owner_id, match.responder_id):
+        why.add(Why.BLOCKED)
     return frozenset(why)
 
 

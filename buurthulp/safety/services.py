@@ -70,6 +70,18 @@ class Target:
     message_id: int | None = None
 
 
+def _reportable_listing(listing_id: object, actor: Member) -> Listing:
+    """A listing the actor may see, or one of a member they blocked: blocking hides the
+    listing from them, and "block and report" is one flow."""
+    try:
+        return listings.get_listing(listing_id, actor)
+    except NotFound:
+        found = db.session.get(Listing, listing_id) if is_id(listing_id) else None
+        if found is None or not has_blocked(actor, found.owner_id):
+            raise
+        return found
+
+
 def target_of(data: ReportInput, actor: Member) -> Target:
     """What is reported, loaded as the reporter may see it: a 404 for what they cannot."""
     given = [
@@ -87,7 +99,7 @@ def target_of(data: ReportInput, actor: Member) -> Target:
         )
     name, value = given[0]
     if name == "listing_id":
-        listing = listings.get_listing(value, actor)
+        listing = _reportable_listing(value, actor)
         if listing.owner_id == actor.id:
             raise InvalidInput(_("This is your own listing."), field="listing_id")
         return Target("listing", listing.owner_id, listing.neighbourhood_id, listing_id=listing.id)

@@ -22,7 +22,8 @@ def _ids(kind: str, coordinator) -> set[int]:
     return {i.item_id for i in work.read_queue(coordinator).items if i.kind == kind}
 
 
-def test_a_report_waits_in_the_queue_until_it_is_handled(street) -> None:
+def test_a_report_waits_in_the_queue_until_it_is_handled(street, make) -> None:
+    make.listing(street.bert, "offer", title="Fietsen maken")  # Anna has seen Bert
     report = safety.report(
         safety.ReportInput(reason="unsafe", text="Voelde niet goed", member_id=street.bert.id),
         actor=street.anna,

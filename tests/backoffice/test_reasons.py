@@ -132,6 +132,7 @@ def test_the_safeguards_single_resident_pages_ask_why_first(street, make, login,
         suffix = "" if page == "privacy" else "/verwijderen"
         url, subjects = f"/privacy/leden/{street.anna.id}{suffix}", [street.anna]
     elif page == "report":
+        make.listing(street.bert, "offer", title="Fietsen maken")  # Anna has seen Bert
         report = safety.report(
             safety.ReportInput(reason="unsafe", text="Niet prettig", member_id=street.bert.id),
             actor=street.anna,

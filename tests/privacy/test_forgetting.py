@@ -47,6 +47,7 @@ def _everything_about(street: Any, make: Any) -> Any:
     trust.set_trust(gijs.id, step="in-person", actor=coord, note=_word("trust"))
     give_reason(viewer=coord, subject_ids=[gijs.id], reason="other", explanation=_word("access"))
     record_staff_view(viewer=coord, subject_ids=[gijs.id], what="resident-page")
+    match = agreed(make, gijs, bert)  # they met: each may report the other
     by_him = safety.report(
         safety.ReportInput(reason="other", member_id=bert.id, text=_word("reportby")), actor=gijs
     )
@@ -73,7 +74,6 @@ def _everything_about(street: Any, make: Any) -> Any:
     ledger.change_limits(
         member_id=gijs.id, lower=-120, upper=600, actor=coord, reason=_word("limit")
     )
-    match = agreed(make, gijs, bert)
     matches.post_message(match.id, actor=gijs, body=_word("message"))
     matches.complete(match.id, actor=bert, minutes=60)
     matches.dispute(match.id, actor=gijs, reason=_word("dispute"))

@@ -40,7 +40,8 @@ def _agreed(street, make, title: str = "Boodschappen doen") -> Match:
 # The hooks ------------------------------------------------------------------------------------
 
 
-def test_a_block_works_both_ways_in_the_hooks(street):
+def test_a_block_works_both_ways_in_the_hooks(street, make):
+    make.listing(street.bert, title="Ramen zemen")  # Anna has seen Bert here
     assert blocked_ids(street.anna.id) == set()
     safety.block(street.bert.id, actor=street.anna)
     assert blocked_between(street.anna.id, street.bert.id)
@@ -50,7 +51,8 @@ def test_a_block_works_both_ways_in_the_hooks(street):
     assert not blocked_between(street.anna.id, street.carla.id)
 
 
-def test_blocking_twice_keeps_one_block(street):
+def test_blocking_twice_keeps_one_block(street, make):
+    make.listing(street.bert, title="Ramen zemen")
     first = safety.block(street.bert.id, actor=street.anna)
     again = safety.block(street.bert.id, actor=street.anna)
     assert first.id == again.id
@@ -100,6 +102,7 @@ def test_the_blocked_one_is_never_suggested(street, make):
 
 def test_the_blocked_one_cannot_react_or_be_invited(street, make):
     request = make.listing(street.anna, title="Boodschappen doen")
+    make.listing(street.bert, "offer", title="Fietsen maken")
     safety.block(street.bert.id, actor=street.anna)
     with pytest.raises(NotFound):
         matches.react(request.id, actor=street.bert, message="Ik help graag")
@@ -182,6 +185,7 @@ def test_lifting_the_block_lets_them_meet_again(street, make):
 
 
 def test_the_api_blocks_lists_and_lifts(api, street, make):
+    make.listing(street.bert, "offer", title="Fietsen maken")  # Anna has seen Bert here
     response = api(street.anna).post("/blocks", json={"member_id": street.bert.id})
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["member_id"] == street.bert.id

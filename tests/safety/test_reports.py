@@ -78,6 +78,12 @@ def test_a_message_is_reported_only_by_the_one_who_received_it(street, make):
 
 
 def test_a_member_is_reported_only_by_who_may_know_them(street, make):
+    make.listing(street.bert, "offer", title="Fietsen maken")  # Anna has seen Bert here
+    never_met = make.resident(street.hood, name="Nel")  # a neighbour, but never met
+    with pytest.raises(NotFound):
+        safety.report(
+            safety.ReportInput(reason="unsafe", member_id=never_met.id), actor=street.anna
+        )
     report = safety.report(
         safety.ReportInput(reason="unsafe", text="Hij stond aan de deur", member_id=street.bert.id),
         actor=street.anna,
@@ -94,6 +100,7 @@ def test_a_member_is_reported_only_by_who_may_know_them(street, make):
 
 
 def test_what_the_reporter_may_not_see_is_not_found(street, make):
+    make.listing(street.anna, title="Ramen zemen")  # Bert has seen Anna here
     hidden_to_anna = make.listing(street.bert, title="Hulp gevraagd")
     safety.block(street.anna.id, actor=street.bert)
     with pytest.raises(NotFound):
@@ -150,6 +157,7 @@ def test_handling_can_hide_the_listing_or_suspend_the_member(street, make):
     first = _report(street, make, listing=listing)
     safety.handle_report(first.id, actor=street.coord, outcome="hidden", message="Geen geld vragen")
     assert listing.status == "hidden"
+    make.listing(street.bert, "offer", title="Fietsen maken")  # Carla has seen Bert here
     second = safety.report(
         safety.ReportInput(reason="unsafe", member_id=street.bert.id), actor=street.carla
     )
@@ -194,6 +202,7 @@ def test_only_a_coordinator_of_the_neighbourhood_handles_a_report(street, make):
 
 
 def test_a_coordinator_does_not_handle_a_report_about_themselves(street, make):
+    make.listing(street.coord, "offer", title="Hulp met formulieren")
     second = make.coordinator(street.hood, name="Joke")
     report = safety.report(
         safety.ReportInput(reason="offensive", member_id=street.coord.id), actor=street.anna
@@ -279,6 +288,7 @@ def test_the_api_takes_a_report_about_one_thing(api, street, make):
 
 
 def test_a_second_report_ending_in_suspension_keeps_the_first_suspension(street, make):
+    make.listing(street.bert, "offer", title="Fietsen maken")  # both have seen Bert here
     first = safety.report(
         safety.ReportInput(reason="unsafe", member_id=street.bert.id), actor=street.anna
     )

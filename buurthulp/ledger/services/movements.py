@@ -48,6 +48,8 @@ from buurthulp.links import path_for
 from buurthulp.models_base import utcnow
 from buurthulp.neighbourhoods.models import Neighbourhood
 from buurthulp.notifications.services import notify
+from buurthulp.protection.blocks import blocked_between
+from buurthulp.protection.marks import is_vog, is_vulnerable
 
 # What each notice to a member is in the audit log of staff actions.
 _AUDIT_KINDS = {
@@ -115,6 +117,17 @@ def thank(
     payee = active_member_or_404(to_member_id)
     if payer.neighbourhood_id is None or payee.neighbourhood_id != payer.neighbourhood_id:
         raise not_found_member()
+    if blocked_between(payer.id, payee.id):  # nothing reaches the other, not even thanks
+        raise not_found_member()
+    if is_vulnerable(payee.id) and not is_vog(payer) and on_behalf_of is None:
+        # The words would reach a resident only VOG-checked helpers may reach.
+        raise NotAllowed(
+            _(
+                "You cannot send time with a message to this neighbour. Their coordinator "
+                "can pass on your thanks."
+            ),
+            field="to_member_id",
+        )
     key = Key.optional(idempotency_key, "thanks", payer.id, payee.id, amount, text, cat)
     move = Move(
         kind="thanks",

@@ -67,12 +67,11 @@ def post_message(
         {
             Why.WHO: NotAllowed(_("Only the two people in this match can write here.")),
             Why.STATUS: Conflict(_("You can write to each other once you have agreed.")),
+            Why.BLOCKED: NotAllowed(
+                _("You cannot write to each other any more. Your coordinator can help if needed.")
+            ),
         },
     )
-    if blocked_between(match.owner_id, match.responder_id):
-        raise NotAllowed(
-            _("You cannot write to each other any more. Your coordinator can help if needed.")
-        )
     with transaction():
         message = Message(
             match_id=match.id,
@@ -137,6 +136,12 @@ def leave_thanks(match_id: object, *, actor: Member, body: object) -> ThanksNote
                 ),
                 Why.STATUS: Conflict(_("You can say thank you once the help is confirmed.")),
                 Why.ONCE: Conflict(_("You already left a note of thanks.")),
+                Why.BLOCKED: NotAllowed(
+                    _(
+                        "You cannot write to each other any more. Your coordinator can help "
+                        "if needed."
+                    )
+                ),
             },
         )
         note = ThanksNote(match_id=match.id, author_id=actor.id, body=text)
@@ -244,6 +249,8 @@ def contact_for(match: Match, viewer: Member) -> Contact | None:
     name and phone, never the resident's details or address."""
     if not is_party(match, viewer.id) or match.status not in CONTACT_STATUSES:
         return None
+    if blocked_between(match.owner_id, match.responder_id):
+        return None  # a match that waits for its minutes stays, their details do not
     other = db.session.get_one(Member, other_party(match, viewer.id))
     if is_vulnerable(other.id):
         person = contact_person_for(other.id)
