@@ -180,6 +180,8 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "10 per minute"),
         # ...and per account (failed attempts only), so many addresses cannot take turns.
         "ACCOUNT_RATE_LIMIT": os.environ.get("ACCOUNT_RATE_LIMIT", "10 per 15 minutes"),
+        # Per member and kind: messages, thanks, transfers, invitations, blocks, reports.
+        "CONTACT_RATE_LIMIT": os.environ.get("CONTACT_RATE_LIMIT", "30 per hour"),
         # After the password, the second step (the code from the app) must follow within
         # this many seconds, or the login starts again.
         "SECOND_FACTOR_LOGIN_SECONDS": _int("SECOND_FACTOR_LOGIN_SECONDS", 300, minimum=30),

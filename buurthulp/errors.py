@@ -64,6 +64,13 @@ class LimitExceeded(Conflict):
     code = "limit_exceeded"
 
 
+class TooMany(BuurthulpError):
+    """The same kind of thing, from the same member, too often in a short while."""
+
+    status = 429
+    code = "too_many_requests"
+
+
 ERROR_TITLES = {
     400: _l("Something was wrong with the request"),
     401: _l("Please log in"),

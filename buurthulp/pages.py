@@ -26,6 +26,7 @@ def handle_form(
     **context: Any,
 ) -> Any:
     """Show `template` with `form`; on a valid POST run `action` and follow its outcome."""
+    status = 422 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
             outcome = action()
@@ -33,6 +34,8 @@ def handle_form(
             if exc.status in (403, 404):
                 raise
             apply_to_form(form, exc)
+            if exc.status == 429:  # the form keeps what was typed; try again later
+                status = 429
         else:
             if isinstance(outcome, Response):
                 return outcome
@@ -40,5 +43,4 @@ def handle_form(
             if message:
                 flash(message, "success")
             return redirect(url, code=303)
-    status = 422 if request.method == "POST" else 200
     return render_template(template, form=form, **context), status

@@ -11,11 +11,27 @@ asked before the second factor moves to a new phone.
 from __future__ import annotations
 
 from flask import current_app, request
+from limits import parse
 from werkzeug.wrappers import Response
 
 from buurthulp.auth.guards import current_member
+from buurthulp.auth.models import Member
 from buurthulp.auth.sessions import held_email
+from buurthulp.errors import TooMany
 from buurthulp.extensions import limiter
+from buurthulp.i18n import gettext as _
+
+#: What one member may send to others, each kind counted on its own (web, API and proxy
+#: alike: the services call `hold_back`).
+CONTACT_KINDS = (
+    "message",
+    "thanks",
+    "transfer",
+    "invitation",
+    "broadcast",
+    "block",
+    "report",
+)
 
 
 def address_limit() -> str:
@@ -89,3 +105,20 @@ failed_reauthentication = limiter.shared_limit(
     methods=["POST"],
     deduct_when=failed,
 )
+
+
+def hold_back(kind: str, actor: Member) -> None:
+    """Per member and kind, at most `CONTACT_RATE_LIMIT` (default 30 an hour) of the things
+    that reach other people: messages, notes of thanks, transfers, invitations, messages to
+    an activity's guests, blocks and reports. A friendly 429 past it. Staff acting for a
+    resident are not held back (their steps are audited); nor is anyone when rate limits
+    are off (the test suite)."""
+    if kind not in CONTACT_KINDS:
+        raise ValueError(f"unknown contact kind {kind!r}")
+    if not limiter.enabled or actor.is_staff:
+        return
+    item = parse(current_app.config["CONTACT_RATE_LIMIT"])
+    if not limiter.limiter.hit(item, "contact", kind, str(actor.id)):
+        raise TooMany(
+            _("You did this many times in a short while. Please wait a while and try again.")
+        )

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from buurthulp.auth.limits import hold_back
 from buurthulp.auth.models import Member, staff_role_expr
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
@@ -327,6 +328,7 @@ def message_attendees(listing_id: object, *, actor: Member, body: object) -> int
     listing = _activity(listing_id, actor)
     if listing.owner_id != actor.id:
         raise NotAllowed(_("Only the organiser can write to everyone."))
+    hold_back("broadcast", actor)
     day = next_occurrence(listing)
     with transaction():
         members = db.session.scalars(

@@ -16,6 +16,7 @@ from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from buurthulp.auth.limits import hold_back
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
@@ -117,6 +118,7 @@ def block(member_id: object, *, actor: Member) -> Block:
     if not may(actor, Permission.SAFETY_OWN_BLOCK):
         raise NotAllowed(_("Your account cannot block members right now."))
     other = known_member(member_id, actor)
+    hold_back("block", actor)
     try:
         with transaction():
             found = _block_row(actor.id, other.id)

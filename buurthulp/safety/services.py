@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from buurthulp.audit import services as audit
+from buurthulp.auth.limits import hold_back
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import holders_of, may
 from buurthulp.auth.roles import Permission
@@ -136,6 +137,7 @@ def report(data: ReportInput, *, actor: Member) -> Report:
         empty_message=_("Write in a few words what happened."),
     )
     target = target_of(data, actor)
+    hold_back("report", actor)
     with transaction():
         same = db.session.scalar(
             select(Report).where(

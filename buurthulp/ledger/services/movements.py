@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from buurthulp.audit import services as audit
+from buurthulp.auth.limits import hold_back
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
@@ -129,6 +130,7 @@ def thank(
             field="to_member_id",
         )
     key = Key.optional(idempotency_key, "thanks", payer.id, payee.id, amount, text, cat)
+    hold_back("transfer", actor)
     move = Move(
         kind="thanks",
         payer=Side.of_member(payer),

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import func, or_, select
 
+from buurthulp.auth.limits import hold_back
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
@@ -135,6 +136,7 @@ def invite(listing_id: object, member_id: object, *, actor: Member, message: obj
         raise NotFound(_("We could not find this member."))
     if listing.kind == "request" and not may_help(invitee, listing):
         raise NotAllowed(_("This neighbour cannot be asked for this kind of help."))
+    hold_back("invitation", actor)
     with transaction():
         existing = db.session.scalar(
             select(Match).where(Match.listing_id == listing.id, Match.responder_id == invitee.id)

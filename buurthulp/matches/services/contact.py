@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, or_, select, update
 
+from buurthulp.auth.limits import hold_back
 from buurthulp.auth.models import Member
 from buurthulp.db import id_in, transaction
 from buurthulp.errors import Conflict, NotAllowed
@@ -62,6 +63,7 @@ def post_message(
     )
     member = _acting(actor, on_behalf_of)
     match = get_match(match_id, member)
+    hold_back("message", actor)
     _refuse_for(
         refusals(MESSAGE, match, actor, on_behalf_of=on_behalf_of),
         {
@@ -127,6 +129,7 @@ def leave_thanks(match_id: object, *, actor: Member, body: object) -> ThanksNote
         empty_message=_("Write a few words of thanks."),
     )
     match = get_match(match_id, actor)
+    hold_back("thanks", actor)
     with transaction():
         _refuse_for(
             refusals(THANK, match, actor),
