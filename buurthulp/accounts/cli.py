@@ -100,3 +100,37 @@ def current_otp(email: str) -> None:
     left = totp.INTERVAL - int(time.time()) % totp.INTERVAL
     click.echo(code)
     click.echo(f"(valid for about {left} more seconds, and for one login only)", err=True)
+
+
+@users_cli.command("role")
+@click.argument("email")
+@click.option("--add", "add", default=None, help="Give this staff role.")
+@click.option("--remove", "remove", default=None, help="Take this staff role away.")
+@click.option("--neighbourhood", default=None, help="Name or slug; none: every neighbourhood.")
+def role_command(
+    email: str, add: str | None, remove: str | None, neighbourhood: str | None
+) -> None:
+    """Give (--add) or take away (--remove) a staff role; the member's sessions end."""
+    from buurthulp.accounts.roles import assign_role, remove_role
+    from buurthulp.auth.permissions import CLI
+
+    if (add is None) == (remove is None):
+        raise click.UsageError("give exactly one of --add ROLE or --remove ROLE")
+    name = add or remove or ""
+    try:
+        role = Role(name)
+    except ValueError:
+        raise click.UsageError(f"unknown role {name!r}") from None
+    member = member_by_email(email)
+    if member is None:
+        raise click.ClickException(f"no member with the e-mail address {email!r}")
+    hood = _pick_neighbourhood(neighbourhood)
+    try:
+        if add is not None:
+            assign_role(member, role, neighbourhood=hood, actor=CLI)
+            click.echo(f"gave {role.value} to member {member.id}; their sessions ended")
+        else:
+            count = remove_role(member, role, neighbourhood=hood, actor=CLI)
+            click.echo(f"took {role.value} from member {member.id} ({count}); sessions ended")
+    except BuurthulpError as exc:
+        raise click.ClickException(exc.message) from None

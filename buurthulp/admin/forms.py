@@ -69,6 +69,12 @@ class RoleForm(FlaskForm):
     neighbourhood_id = SelectField(_l("Neighbourhood"), coerce=int, validate_choice=True)
 
 
+class RemoveRoleForm(FlaskForm):
+    """One "take away" button per role a staff member holds."""
+
+    assignment_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
+
+
 class RetryForm(FlaskForm):
     message_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
 

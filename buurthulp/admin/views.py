@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 
 from buurthulp.access.log import record_staff_view
 from buurthulp.accounts import roles as staff_roles
@@ -13,6 +13,7 @@ from buurthulp.admin.forms import (
     CategoryEditForm,
     CategoryForm,
     NeighbourhoodForm,
+    RemoveRoleForm,
     ResetSecondFactorForm,
     RetryForm,
     RoleForm,
@@ -169,7 +170,20 @@ def roles():
 
     staff = staff_roles.staff_members()
     record_staff_view(viewer=actor, subject_ids=[m.id for m in staff], what="staff-list")
-    return handle_form(form, act, "admin/roles.html", staff=staff)
+    return handle_form(form, act, "admin/roles.html", staff=staff, remove_form=RemoveRoleForm())
+
+
+@bp.route("/rollen/intrekken", methods=["POST"])
+@requires(Permission.ROLES_MANAGE)
+def remove_role():
+    """Take one role away (the button beside it on the roles page); sessions end."""
+    form = RemoveRoleForm()
+    if form.validate_on_submit():
+        name = staff_roles.remove_assignment(form.assignment_id.data, actor=current_member())
+        flash(_("The role has been taken away from %(name)s. They are logged out.", name=name))
+    else:
+        flash(_("This role could not be found."), "error")
+    return redirect(url_for("admin.roles"), code=303)
 
 
 @bp.route("/tweestapsverificatie", methods=["GET", "POST"])

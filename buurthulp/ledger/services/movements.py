@@ -122,13 +122,11 @@ def thank(
         raise not_found_member()
     if is_vulnerable(payee.id) and not is_vog(payer) and on_behalf_of is None:
         # The words would reach a resident only VOG-checked helpers may reach.
-        raise NotAllowed(
-            _(
-                "You cannot send time with a message to this neighbour. Their coordinator "
-                "can pass on your thanks."
-            ),
-            field="to_member_id",
+        why = _(
+            "You cannot send time with a message to this neighbour. Their coordinator "
+            "can pass on your thanks."
         )
+        raise NotAllowed(why, field="to_member_id")
     key = Key.optional(idempotency_key, "thanks", payer.id, payee.id, amount, text, cat)
     hold_back("transfer", actor)
     move = Move(
