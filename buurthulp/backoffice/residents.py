@@ -31,6 +31,7 @@ from buurthulp.inputs import clean_choice, clean_text, is_id
 from buurthulp.ledger.services import balance_minutes
 from buurthulp.listings.models import Listing
 from buurthulp.listings.services import is_expired, my_listings
+from buurthulp.matches import services as matches
 from buurthulp.matches.models import Match
 from buurthulp.matches.services import matches_of, other_party
 from buurthulp.models_base import utcnow
@@ -171,6 +172,8 @@ def mark_vulnerable(
         mark.reason, mark.note = why, text
         mark.marked_by_id, mark.marked_at = actor.id, utcnow()
         db.session.flush()
+        # Helpers who may no longer reach them let go of what was still open.
+        matches.withdraw_unreachable(member.id)
         audit.record(
             # Never the reason: it is health data, and the log is kept for good.
             actor,

@@ -18,7 +18,11 @@ from buurthulp.models_base import utcnow
 
 
 def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    """RFC 5545 TEXT: backslash, ";" and "," escaped, and every line break (CRLF, a bare CR
+    or LF) one escaped "\\n": a bare CR would end the line and let the rest be read as a
+    property of its own."""
+    flat = value.replace("\r\n", "\n").replace("\r", "\n")
+    return flat.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def _fold(line: str) -> str:

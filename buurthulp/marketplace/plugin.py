@@ -47,6 +47,10 @@ KINDS = {
         _l("“%(title)s” is closed: this offer is no longer available. Thank you for asking!"),
     ),
     "matches.cancelled": ("matches", _l("“%(title)s” was cancelled: %(reason)s")),
+    "matches.handed_over": (
+        "matches",
+        _l("“%(title)s” is now arranged through the coordinator. Thank you for wanting to help!"),
+    ),
     "matches.partner_left": (
         "matches",
         _l("“%(title)s” has stopped: the other neighbour left Buurthulp."),

@@ -38,6 +38,7 @@ from buurthulp.matches.services.clock import (
     open_match_counts,
     tick,
     withdraw_open_reactions,
+    withdraw_unreachable,
 )
 from buurthulp.matches.services.common import (
     CONFIRM_DAYS,
@@ -128,4 +129,5 @@ __all__ = [
     "thanks_of",
     "tick",
     "withdraw_open_reactions",
+    "withdraw_unreachable",
 ]

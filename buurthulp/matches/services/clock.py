@@ -183,6 +183,30 @@ def withdraw_open_reactions(listing_id: int) -> int:
     return len(open_ones)
 
 
+def withdraw_unreachable(member_id: int) -> int:
+    """The member was marked vulnerable: open reactions and invitations on their listings
+    from helpers without a VOG end (those helpers may no longer reach them), each helper
+    thanked kindly without a word about why. Inside the caller's transaction; returns how
+    many ended."""
+    now = utcnow()
+    open_ones = db.session.scalars(
+        select(Match)
+        .join(Listing, Listing.id == Match.listing_id)
+        .join(Member, Member.id == Match.responder_id)
+        .where(
+            Listing.owner_id == member_id,
+            Match.status.in_((MatchStatus.PROPOSED, MatchStatus.INVITED)),
+            Member.trust_level != "vog",
+        )
+        .order_by(Match.id)
+    ).all()
+    for match in open_ones:
+        match.status, match.updated_at = MatchStatus.DECLINED, now
+        _tell(match.responder_id, "matches.handed_over", match)
+    db.session.flush()
+    return len(open_ones)
+
+
 def on_listing_closed(listing: Listing) -> None:
     """Receiver of `signals.listing_closed` (connected by `marketplace.register`)."""
     withdraw_open_reactions(listing.id)
