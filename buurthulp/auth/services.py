@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import unicodedata
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
@@ -27,7 +28,7 @@ from buurthulp.db import transaction
 from buurthulp.errors import InvalidInput, NotAllowed, NotAuthenticated
 from buurthulp.extensions import db
 from buurthulp.i18n import gettext as _
-from buurthulp.inputs import has_control, has_format_character
+from buurthulp.inputs import has_control
 from buurthulp.models_base import utcnow
 
 NAME_MAX = 80
@@ -36,27 +37,63 @@ PASSWORD_MIN = 10
 PASSWORD_MAX = 200
 # Words only the system may put beside a name: staff are marked by the site, not by
 # themselves, so nobody can pass as a coordinator by choosing a name.
-_ROLE_WORDS = re.compile(
-    r"co[oö]rdinat|beheerder|\badmin|moderator|eropaf|medewerker|professional|\bstaff\b",
-    re.IGNORECASE,
-)
+# They are looked for in the name folded to plain Latin letters (`_role_word_in`), so
+# "coo\u0308rdinator", a Cyrillic "\u0441", fullwidth or "fancy" letters and "c.o.o.r.d"
+# are found too; "admin" and "staff" are short, so only as words ("Badminton", "Stafford").
+_ROLE_WORDS = re.compile(r"coordinat|beheerder|moderator|eropaf|medewerker|professional")
+_SHORT_ROLE_WORDS = re.compile(r"\badmin|\bstaff\b")
+# Letters that show as blank space (Hangul and Braille fillers): a name is never made of them.
+_FILLERS = dict.fromkeys(map(ord, "\u115f\u1160\u3164\uffa0\u2800"))
+# Letters of other scripts (and digits) that pass for Latin ones, lower case; NFKC has already
+# made fullwidth and mathematical letters plain (and the lunate sigma U+03F2, which looks like
+# a c, a plain sigma U+03C3: so that one is a c). Only for the role-word check.
+_LOOKALIKES = str.maketrans(
+    "авсдеђһіјкӏмнорԛѕтуԝхѡԁ" "αβγεηικμνορτυχωσ" "ɑɡɩıȷʟɴʀꜱᴀʙᴄᴅᴇꜰɢʜɪᴊᴋᴍᴏᴘᴛᴜᴠᴡʏᴢ" "01345789$@|!",
+    "abcdehhijklmhopqstywxwd" "abyenikuvoptuxwc" "agiijlnrsabcdefghijkmoptuvwyz" "oieastbgsali",
+)  # fmt: skip
+
+
+def _role_word_in(name: str) -> bool:
+    """Whether `name` (NFKC, invisible characters gone) holds a staff word in disguise: accents
+    dropped (NFD, then the combining marks), look-alikes made Latin, lower case, then read
+    without anything that is not a letter."""
+    decomposed = unicodedata.normalize("NFD", name.casefold())
+    base = "".join(c for c in decomposed if unicodedata.category(c)[0] != "M")
+    for variant in (base, base.replace("1", "l").replace("|", "l")):  # "professiona1"
+        latin = variant.translate(_LOOKALIKES)
+        if _ROLE_WORDS.search(re.sub(r"[^a-z]+", "", latin)):
+            return True
+        words = re.sub(r"[^a-z]+", " ", latin)
+        # "a d m i n", "s.t.a.f.f": letters standing alone, one after another, are one word.
+        words = re.sub(r"\b[a-z](?: [a-z]\b)+", lambda m: m.group().replace(" ", ""), words)
+        if _SHORT_ROLE_WORDS.search(words):
+            return True
+    return False
 
 
 # Cleaning ---------------------------------------------------------------------------------
 
 
 def clean_display_name(value: object) -> str:
-    """A name other people see: plain visible text, no role words, at most 80 characters."""
+    """A name other people see: plain visible text, no role words, at most 80 characters.
+
+    Stored as typed, in NFKC ("Zoe" with a combining diaeresis is "Zoë", fullwidth letters
+    are plain ones), without invisible format characters (zero-width spaces, direction
+    marks, soft hyphens) or fillers that show as blank space.
+    """
     text = re.sub(r"\s+", " ", value).strip() if isinstance(value, str) else ""
+    if has_control(text, multiline=False):
+        raise InvalidInput(_("Your name contains characters we cannot use."), field="display_name")
+    text = unicodedata.normalize("NFKC", text).translate(_FILLERS)
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    text = re.sub(r"\s+", " ", text).strip()
     if not text:
         raise InvalidInput(_("Fill in your name."), field="display_name")
     if len(text) > NAME_MAX:
         raise InvalidInput(
             _("Your name can be at most %(n)s characters.", n=NAME_MAX), field="display_name"
         )
-    if has_control(text, multiline=False) or has_format_character(text):
-        raise InvalidInput(_("Your name contains characters we cannot use."), field="display_name")
-    if _ROLE_WORDS.search(text):
+    if _role_word_in(text):
         raise InvalidInput(
             _(
                 "Use only your name. Buurthulp itself shows who is a coordinator or other "
