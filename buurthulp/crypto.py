@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hmac
 import os
 from functools import lru_cache
 
@@ -48,9 +49,18 @@ def _key() -> str:
     return key
 
 
-def seal(plain: str, *, purpose: str, owner: str) -> str:
-    """`plain` encrypted for storage; only `unseal` with the same purpose and owner opens it."""
-    nonce = os.urandom(NONCE_BYTES)
+def seal(plain: str, *, purpose: str, owner: str, stable: bool = False) -> str:
+    """`plain` encrypted for storage; only `unseal` with the same purpose and owner opens it.
+
+    `stable`: the same plain text seals to the same string (the nonce is an HMAC of it), for
+    a link that must read alike wherever it is minted (a mail's body and its header). Safe
+    with GCM because a nonce repeats only with its own plain text; it shows only whether two
+    links are the same link."""
+    if stable:
+        mac = hmac.new(_key().encode(), f"{purpose}:{owner}:{plain}".encode(), "sha256")
+        nonce = mac.digest()[:NONCE_BYTES]
+    else:
+        nonce = os.urandom(NONCE_BYTES)
     sealed = _cipher(_key(), purpose).encrypt(nonce, plain.encode(), f"{purpose}:{owner}".encode())
     return VERSION + base64.urlsafe_b64encode(nonce + sealed).decode()
 

@@ -106,7 +106,8 @@ def digest_for(member: Member, now: datetime) -> bool:
             if topic in by_topic:
                 lines.append(f"{topic_label(topic)}:")
                 lines.extend(f"- {text_of(n)}" for n in by_topic[topic])
-                lines += [stop_line(topic), ""]
+                # Security notices have no "no more e-mail" line: they cannot be turned off.
+                lines += [stop_line(topic), ""] if "off" in TOPICS[topic][2] else [""]
         lines += [
             "-- ",
             _("No more daily e-mail at all? %(link)s", link=link_marker("unsubscribe")),

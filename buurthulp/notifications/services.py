@@ -24,6 +24,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from buurthulp.auth.models import Member
+from buurthulp.crypto import SealBroken, seal, unseal
 from buurthulp.db import in_transaction, transaction
 from buurthulp.errors import InvalidInput
 from buurthulp.extensions import db
@@ -49,7 +50,8 @@ TOPICS: dict[str, tuple[object, str, tuple[str, ...]]] = {
     "messages": (_l("New messages in a match"), "instant", CHOICES),
     "reminders": (_l("Reminders: a listing ends, a match waits for me"), "instant", CHOICES),
     "activities": (_l("Activities I signed up for"), "instant", CHOICES),
-    "account": (_l("Staff acted on my account"), "instant", CHOICES),
+    # Security notices (staff acted on the account, the second factor moved): never off.
+    "account": (_l("Staff acted on my account"), "instant", ("instant", "daily")),
     "nearby": (_l("New listings near me that fit my interests"), "daily", ("daily", "off")),
 }
 
@@ -99,7 +101,9 @@ def choice_of(member_id: int, topic: str) -> str:
             Preference.member_id == member_id, Preference.topic == topic
         )
     )
-    return found or TOPICS[topic][1]
+    if found is None or found not in TOPICS[topic][2]:  # "off" kept from before it was
+        return TOPICS[topic][1]  # offered no more, for the account topic
+    return found
 
 
 def notify(
@@ -309,23 +313,38 @@ def _unsubscribe_serializer() -> URLSafeSerializer:
 
 @link_minter("unsubscribe")
 def _mint_unsubscribe(member_id: int | None, params: dict[str, object]) -> str:
-    token = _unsubscribe_serializer().dumps({"m": member_id, "t": params.get("topic")})
+    """An opaque one-click link: sealed (AES-GCM with the data key), so neither the member's
+    id nor the topic can be read from the mail, and none can be made up."""
+    plain = json.dumps({"m": member_id, "t": params.get("topic")})
+    token = seal(plain, purpose=UNSUBSCRIBE_SALT, owner="link", stable=True)
     return absolute_url("notifications.unsubscribe", token=token)
 
 
+def _open_token(token: str) -> object:
+    try:
+        return json.loads(unseal(token, purpose=UNSUBSCRIBE_SALT, owner="link"))
+    except (SealBroken, ValueError):
+        pass
+    try:  # a link in a mail sent before links were sealed: signed, still honoured
+        return _unsubscribe_serializer().loads(token)
+    except BadSignature:
+        return None
+
+
 def read_unsubscribe(token: object) -> tuple[Member, str]:
-    """Whose and which topic a signed unsubscribe link is for (no login needed)."""
+    """Whose and which topic an unsubscribe link is for (no login needed)."""
     invalid = InvalidInput(_("This link is not valid. Change your settings after logging in."))
     if not isinstance(token, str) or len(token) > 300:
         raise invalid
-    try:
-        data = _unsubscribe_serializer().loads(token)
-    except BadSignature:
-        raise invalid from None
+    data = _open_token(token)
     member = db.session.get(Member, data.get("m")) if isinstance(data, dict) else None
     topic = data.get("t") if isinstance(data, dict) else None
     if member is None or (topic not in TOPICS and topic != DIGEST):
         raise invalid
+    if topic != DIGEST and "off" not in TOPICS[str(topic)][2]:
+        raise InvalidInput(
+            _("Messages about the safety of your account always come; they cannot be turned off.")
+        )
     return member, str(topic)
 
 
@@ -336,7 +355,9 @@ def unsubscribe(token: object) -> tuple[Member, str]:
     if topic == DIGEST:
         for setting in settings_of(member):
             if setting.choice == "daily":
-                set_choice(member, setting.topic, "off", actor=member)
+                # Security notices then come at once instead: they are never off.
+                stop = "off" if "off" in TOPICS[setting.topic][2] else "instant"
+                set_choice(member, setting.topic, stop, actor=member)
     else:
         set_choice(member, topic, "off", actor=member)
     return member, topic

@@ -222,8 +222,9 @@ def test_after_the_change_the_member_is_told_in_the_app_and_by_mail_without_any_
     client, people, login
 ):
     old_codes = second_factor.enable_with_secret(people.coord, STAFF_OTP_SECRET, actor=CLI)
-    # A security notice comes whatever they chose: a thief would have turned it off.
-    set_choice(people.coord, "account", "off", actor=people.coord)
+    # A security notice comes whatever they chose: a thief cannot turn it off.
+    with pytest.raises(InvalidInput):
+        set_choice(people.coord, "account", "off", actor=people.coord)
     login(people.coord)
     used = one_time_code(people.coord)
     assert _again(client, PASSWORD, used).status_code == 303

@@ -342,3 +342,33 @@ def test_the_digests_own_link_stops_every_daily_topic_and_nothing_else(client, s
     assert notifications.choice_of(street.carla.id, "activities") == "off"
     assert notifications.choice_of(street.carla.id, "nearby") == "off"
     assert notifications.choice_of(street.carla.id, "reactions") == "instant"  # not daily
+
+
+def test_an_unsubscribe_link_tells_nothing_and_security_notices_stay_on(
+    client, street, make, mailbox
+) -> None:
+    """The link is sealed: no member id or topic can be read from it (a base64 JSON would
+    show {"m": 1, ...}). The account topic (staff acted on my account, the second factor
+    moved) has no link and no "off": security notices always come."""
+    import base64
+    import binascii
+
+    listing = make.listing(street.anna, title="Boodschappen doen")
+    matches.react(listing.id, actor=street.bert, message="Ik kan helpen")
+    [mail] = _mails_to(mailbox, street.anna)
+    token = _link(mail, "/notificaties/afmelden/").rsplit("/", 1)[1]
+    for part in token.split("."):
+        try:
+            decoded = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+        except (binascii.Error, ValueError):
+            continue
+        assert b'"m"' not in decoded and b"reactions" not in decoded
+    with pytest.raises(InvalidInput):
+        notifications.set_choice(street.anna, "account", "off", actor=street.anna)
+    from buurthulp.notifications.services import _mint_unsubscribe
+
+    with client.application.test_request_context():
+        account_link = _mint_unsubscribe(street.anna.id, {"topic": "account"})
+    refused = client.post(account_link.removeprefix("http://buurthulp.test"))
+    assert refused.status_code == 422
+    assert notifications.choice_of(street.anna.id, "account") == "instant"
