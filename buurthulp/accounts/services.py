@@ -57,13 +57,15 @@ def _place_at_home(member: Member, home: Home) -> None:
     """Store the exact point (staff only) and a stable blurred point for everyone else.
 
     The blur has its own key, so rotating the session secret moves nobody's public point.
+    Its direction is drawn anew for each address: whoever knew the old home and saw the
+    old public point knows that offset, and must not find the new home with it.
     """
     member.postcode, member.house_number = home.postcode, home.house_number
     member.home_lat, member.home_lon = home.point.lat, home.point.lon
     blurred = blur_point(
         home.point,
         secret=current_app.config["BUURTHULP_BLUR_KEY"],
-        member_key=f"member:{member.id}",
+        member_key=f"member:{member.id}:{home.postcode}:{home.house_number}",
     )
     member.public_lat, member.public_lon = blurred.lat, blurred.lon
     member.home_cell = cell_of(blurred)

@@ -105,3 +105,24 @@ def test_point_refuses_garbage() -> None:
         Point(float("nan"), 5.0)
     with pytest.raises(ValueError):
         Point(91.0, 5.0)
+
+
+def test_a_move_draws_a_new_blur_direction(make) -> None:
+    """Whoever knew the old home and saw the old public point knows the offset; after a move
+    the same offset must not lead to the new home."""
+    from buurthulp.accounts.services import move_home
+    from tests.factories import CENTRUM
+
+    hood = make.neighbourhood(pc4=CENTRUM)
+    member = make.resident(hood, house_number="3")
+
+    def offset() -> tuple[float, float]:
+        return (member.public_lat - member.home_lat, member.public_lon - member.home_lon)
+
+    before = offset()
+    move_home(member, postcode=f"{CENTRUM[0]}CD", house_number="17", actor=member)
+    after = offset()
+    assert before != after
+    assert abs(before[0] - after[0]) + abs(before[1] - after[1]) > 1e-4  # metres, not noise
+    move_home(member, postcode=f"{CENTRUM[0]}CD", house_number="17", actor=member)
+    assert offset() == after  # stable at one address: asking again averages nothing away
