@@ -32,6 +32,7 @@ from buurthulp.matching import feed as feed_service
 from buurthulp.matching import suggestions as suggestion_service
 from buurthulp.models_base import utcnow
 from buurthulp.pages import Outcome, handle_form
+from buurthulp.protection.marks import keeps_account_of
 from buurthulp.widgets import slot_values
 
 bp = Blueprint("listings", __name__, url_prefix="/hulp")
@@ -273,7 +274,12 @@ def print_notice(listing_id: int) -> Any:
     """An A4 notice for a notice board: large type, no address, a short code and a QR code."""
     import segno
 
-    listing = services.get_listing(listing_id, signed_in_member())
+    member = signed_in_member()
+    listing = services.get_listing(listing_id, member)
+    # The owner's name is theirs to put on a notice board: only the neighbourhood shows
+    # unless they (or the coordinator who keeps their account) choose their first name.
+    may_show_name = listing.owner_id == member.id or keeps_account_of(member, listing.owner)
+    show_name = may_show_name and request.args.get("voornaam") == "1"
     target = absolute_url("listings.by_code", code=listing.code)
     qr = segno.make(target, error="m").svg_inline(scale=6, title=_("QR code to this listing"))
     return render_template(
@@ -282,6 +288,8 @@ def print_notice(listing_id: int) -> Any:
         category=services.category_label(listing.category),
         qr=qr,
         target=target,
+        show_name=show_name,
+        may_show_name=may_show_name,
         dates=activities.occurrences(listing, count=3) if listing.kind == "activity" else [],
     )
 

@@ -107,6 +107,15 @@ def acting_for(actor: Member, member: Member) -> Member:
     return member
 
 
+def keeps_account_of(actor: Member, member: Member) -> bool:
+    """Does `actor` (a coordinator) keep `member`'s account, and so act for them?"""
+    try:
+        acting_for(actor, member)
+    except (NotFound, Conflict):
+        return False
+    return True
+
+
 def record_proxy(actor: Member, member: Member, what: str) -> None:
     """The audit row of one thing done on a resident's behalf (in the caller's transaction):
     "namens <resident> door <coordinator>"."""

@@ -236,4 +236,28 @@ def test_a_printed_notice_has_a_qr_code_and_no_address(client, login, street, ma
     page = client.get(f"/hulp/{listing.id}/afdrukken").get_data(as_text=True)
     assert "<svg" in page and listing.code in page
     assert f"http://buurthulp.test/hulp/code/{listing.code}" in page
-    assert street.anna.postcode not in page and street.anna.house_number not in page
+    import re
+
+    text = re.sub(r"<svg.*?</svg>", "", page, flags=re.S)  # the QR code's drawing aside
+    assert street.anna.postcode not in text
+    assert not re.search(rf"\b{re.escape(street.anna.house_number)}\b", text)
+
+
+
+def test_a_printed_notice_shows_the_owners_first_name_only_when_she_chooses(
+    client, login, street, make
+) -> None:
+    """On a notice board anyone reads it: by default only the neighbourhood; the owner can
+    put her first name on it (never her surname), and nobody else can."""
+    owner = make.resident(street.hood, name="Truus de Vries")
+    listing = make.listing(owner, title="Wie helpt met de heg?")
+    url = f"/hulp/{listing.id}/afdrukken"
+    login(owner)
+    plain = client.get(url).get_data(as_text=True)
+    assert "Truus" not in plain.split("<form")[0] and street.hood.name in plain
+    assert "Put my first name on it" in plain or "voornaam" in plain
+    named = client.get(f"{url}?voornaam=1").get_data(as_text=True)
+    assert "Truus" in named and "de Vries" not in named
+    login(street.bert)
+    other = client.get(f"{url}?voornaam=1").get_data(as_text=True)
+    assert "Truus" not in other and "<form" not in other

@@ -282,7 +282,13 @@ def test_staff_are_marked_beside_their_name_on_match_attendee_and_notice_pages(
     assert match_page.count(badge) >= 3  # "With", the message's author, "says it is done"
     attendees = client.get(f"/hulp/{walk.id}/deelnemers").get_data(as_text=True)
     assert badge in attendees
-    notice = client.get(f"/hulp/{offer.id}/afdrukken").get_data(as_text=True)
+    # A notice names nobody unless its owner chooses: then her first name, with the mark.
+    assert "Marieke" not in client.get(f"/hulp/{offer.id}/afdrukken").get_data(as_text=True)
+    assert "Marieke" not in client.get(f"/hulp/{offer.id}/afdrukken?voornaam=1").get_data(
+        as_text=True
+    )  # only the owner chooses
+    login(street.coord)
+    notice = client.get(f"/hulp/{offer.id}/afdrukken?voornaam=1").get_data(as_text=True)
     assert badge in notice
 
 
