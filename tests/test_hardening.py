@@ -466,7 +466,7 @@ def test_11_the_public_point_uses_the_blur_key_not_the_session_secret(app, make,
         expected = blur_point(
             Point(member.home_lat, member.home_lon),
             secret=app.config["BUURTHULP_BLUR_KEY"],
-            member_key=f"member:{member.id}",
+            member_key=f"member:{member.id}:{member.postcode}:{member.house_number}",
         )
         assert (member.public_lat, member.public_lon) == pytest.approx((expected.lat, expected.lon))
 

@@ -47,6 +47,7 @@ from buurthulp.auth.roles import Permission
 from buurthulp.errors import Conflict, NotFound
 from buurthulp.extensions import db
 from buurthulp.matches.models import MESSAGE_STATUSES, Match, MatchStatus, ThanksNote
+from buurthulp.matches.waiting import reasons_of
 from buurthulp.protection.blocks import blocked_between
 from buurthulp.protection.marks import acting_for
 
@@ -81,6 +82,7 @@ class Why(StrEnum):
     OWN_MINUTES = "own_minutes"  # the one who gave the minutes neither confirms nor disputes
     ONCE = "once"  # taken already (a note of thanks)
     BLOCKED = "blocked"  # one of the two blocked the other: no words reach the other
+    NOT_WAITING = "not_waiting"  # staff step in only where a match waits for a coordinator
 
 
 PARTIES = frozenset({Role.OWNER, Role.RESPONDER})
@@ -97,6 +99,7 @@ class Rule:
     not_by_completer: bool = False  # never by the party who gave the minutes
     once: bool = False  # one note of thanks each
     words: bool = False  # words to the other party: never across a block
+    staff_when_waiting: bool = False  # staff (not acting for a resident) only when it waits
 
 
 def _statuses(*statuses: MatchStatus) -> frozenset[MatchStatus]:
@@ -123,6 +126,7 @@ RULES: dict[str, Rule] = {
         on_behalf=True,
         staff_need=Permission.MATCHES_CONFIRM_ON_BEHALF,
         not_by_completer=True,
+        staff_when_waiting=True,
     ),
     DISPUTE: Rule(_statuses(MatchStatus.AWAITING_CONFIRMATION), PARTIES, not_by_completer=True),
     ASK_POOL: Rule(_statuses(MatchStatus.AWAITING_CONFIRMATION), PARTIES),
@@ -199,6 +203,14 @@ def _why(rule: Rule, match: Match, asker: _Asker) -> frozenset[Why]:
         why.add(Why.ONCE)
     if rule.words and not why and blocked_between(match.owner_id, match.responder_id):
         why.add(Why.BLOCKED)
+    if (
+        rule.staff_when_waiting
+        and asker.role is Role.STAFF
+        and not asker.on_behalf
+        and not why
+        and not reasons_of(match)
+    ):
+        why.add(Why.NOT_WAITING)
     return frozenset(why)
 
 

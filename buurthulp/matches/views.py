@@ -8,12 +8,11 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from buurthulp.access.guards import asks_reason
-from buurthulp.access.log import record_staff_view
 from buurthulp.auth.guards import login_required, requires, signed_in_member
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission
-from buurthulp.errors import Conflict
+from buurthulp.errors import Conflict, InvalidInput
 from buurthulp.i18n import gettext as _
 from buurthulp.inputs import arg_id
 from buurthulp.listings.services import category_label
@@ -89,13 +88,9 @@ def _staff(match: Any, member: Member, party: bool) -> dict[str, Any]:
 
 def _page(match_id: int, **forms: Any) -> dict[str, Any]:
     member = signed_in_member()
-    match = services.get_match(match_id, member)
+    # Staff of the neighbourhood may look (a dispute, a question): both are told.
+    match = services.match_for_staff(match_id, member)
     party = services.is_party(match, member.id)
-    if not party:
-        # Staff of the neighbourhood may look (a dispute, a question): both are told.
-        record_staff_view(
-            viewer=member, subject_ids=[match.owner_id, match.responder_id], what="match"
-        )
     payer_id, _payee = services.payer_and_payee(match)
     owner = match.owner_id == member.id
     actions = steps.allowed_actions(match, member)
@@ -187,8 +182,10 @@ def say_no(match_id: int) -> Any:
 @asks_reason(_staff_view_of)
 def confirm(match_id: int) -> Any:
     try:
-        outcome = services.confirm(match_id, actor=signed_in_member())
-    except Conflict as exc:
+        outcome = services.confirm(
+            match_id, actor=signed_in_member(), reason=request.form.get("reason", "")
+        )
+    except (Conflict, InvalidInput) as exc:
         flash(exc.message, "error")
         return redirect(url_for("matches.show", match_id=match_id), code=303)
     if not outcome.booked:

@@ -116,7 +116,7 @@ def test_a_pool_request_is_handled_by_a_grant_then_a_confirmation_on_behalf(stre
         description="Bijdrage",
         actor=street.coord,
     )
-    outcome = matches.confirm(match.id, actor=street.coord)
+    outcome = matches.confirm(match.id, actor=street.coord, reason="Zij belde: het ging goed")
     assert outcome.booked
     transfer = db.session.get(Transfer, outcome.match.transfer_id)
     assert (transfer.entered_by_id, transfer.on_behalf_of_id) == (street.coord.id, street.anna.id)
@@ -305,7 +305,7 @@ def test_the_clock_leaves_a_helped_payer_to_the_coordinator(street, make) -> Non
     assert _transfers() == 0
     assert _kinds(street.coord) == ["matches.helped_waits"]  # once, not every hour
     assert _waiting_ids(street.coord) == {match.id: ("helped",)}
-    assert matches.confirm(match.id, actor=street.coord).booked
+    assert matches.confirm(match.id, actor=street.coord, reason="Zij belde: het ging goed").booked
     assert _waiting_ids(street.coord) == {}
 
 
@@ -405,7 +405,10 @@ def test_the_match_page_links_a_prefilled_grant_and_comes_back_to_confirm(
         },
     )
     assert booked.status_code == 303 and booked.headers["Location"].endswith(f"/matches/{match.id}")
-    assert client.post(f"/matches/{match.id}/bevestigen").status_code == 303
+    assert (
+        client.post(f"/matches/{match.id}/bevestigen", data={"reason": "Anna belde"}).status_code
+        == 303
+    )
     assert db.session.get(Match, match.id).status == "done"
     assert ledger.balance_minutes(street.bert) == 60
 

@@ -88,7 +88,8 @@ EXPECTED: dict[MatchStatus, dict[str, set[str]]] = {
         "responder": {CANCEL, ASK_POOL, MESSAGE},
         "coordinator for the owner": {CONFIRM, MESSAGE},
         "coordinator for the responder": {MESSAGE},
-        "coordinator": {CONFIRM},
+        # A coordinator confirms for no one in particular only where the match waits for a
+        # coordinator (the pool, a limit, a resident helped through them): see below.
     },
     S.DONE: {
         "owner": {MESSAGE, THANK},
@@ -199,7 +200,7 @@ def _take(action: str, match: Match, actor: Member, for_whom: Member | None) -> 
     elif action == COMPLETE:
         matches.complete(match.id, actor=actor, minutes=45)
     elif action == CONFIRM:
-        assert matches.confirm(match.id, actor=actor, **kw).booked
+        assert matches.confirm(match.id, actor=actor, reason="Gebeld", **kw).booked
     elif action == DISPUTE:
         matches.dispute(match.id, actor=actor, reason="Het was een kwartier")
     elif action == ASK_POOL:
@@ -365,3 +366,17 @@ def test_the_page_on_her_behalf_offers_exactly_the_allowed_steps(
     paths[MESSAGE] = "bericht"
     steps = allowed_actions(match, coord, on_behalf_of=truus)
     assert _forms(response.text) == {f"{page}/{paths[s]}" for s in steps}
+
+
+def test_a_coordinator_confirms_only_what_waits_for_a_coordinator(
+    street: Street, truus: Member
+) -> None:
+    """Staff who act for no one in particular step in only where a match waits for them;
+    elsewhere the parties confirm (403, with a reason a person can read)."""
+    match = _match(street, truus, S.AWAITING_CONFIRMATION, street.anna, street.bert)
+    assert CONFIRM not in allowed_actions(match, street.coord)
+    with pytest.raises(NotAllowed, match=r"waits for a coordinator|op een coördinator wacht"):
+        matches.confirm(match.id, actor=street.coord, reason="Gebeld")
+    matches.ask_pool(match.id, actor=street.anna)  # now it waits: the pool is asked
+    assert CONFIRM in allowed_actions(db.session.get(Match, match.id), street.coord)
+    assert matches.confirm(match.id, actor=street.coord, reason="Anna belde").booked

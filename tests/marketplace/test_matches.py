@@ -206,8 +206,14 @@ def test_a_coordinator_confirms_for_the_payer_but_never_for_themself(street, mak
     match = _agreed(street, make)
     matches.complete(match.id, actor=street.bert, minutes=15)
     with pytest.raises(NotFound):
-        matches.confirm(match.id, actor=street.other_coord)
-    outcome = matches.confirm(match.id, actor=street.coord)
+        matches.confirm(match.id, actor=street.other_coord, reason="Gebeld")
+    # Only where the match waits for a coordinator, and always with a reason.
+    with pytest.raises(NotAllowed, match=r"waits for a coordinator|op een coördinator wacht"):
+        matches.confirm(match.id, actor=street.coord, reason="Gebeld")
+    matches.ask_pool(match.id, actor=street.anna)
+    with pytest.raises(InvalidInput):
+        matches.confirm(match.id, actor=street.coord)
+    outcome = matches.confirm(match.id, actor=street.coord, reason="Anna belde: klopt")
     assert outcome.booked
     transfer = db.session.get(Transfer, outcome.match.transfer_id)
     assert (transfer.entered_by_id, transfer.on_behalf_of_id) == (street.coord.id, street.anna.id)

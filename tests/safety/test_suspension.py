@@ -84,7 +84,7 @@ def test_agreed_matches_go_to_the_coordinator(street, make):
     # After 14 days the clock does not confirm for her: the match waits for a coordinator.
     assert matches.tick(now=utcnow() + timedelta(days=15))["held"] == 1
     assert db.session.get(Match, match.id).status == "awaiting_confirmation"
-    outcome = matches.confirm(match.id, actor=street.coord)
+    outcome = matches.confirm(match.id, actor=street.coord, reason="Zij belde: het ging goed")
     assert outcome.booked
 
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from buurthulp.access.log import record_staff_view
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import holders_of, may
 from buurthulp.auth.roles import Permission
@@ -139,6 +140,22 @@ def get_match(match_id: object, actor: Member) -> Match:
     if may(actor, Permission.MATCHES_VIEW_ALL, match.listing.neighbourhood_id):
         return match
     raise not_found()
+
+
+def match_for_staff(match_id: object, actor: Member, *, reason: str = "") -> Match:
+    """`get_match` for a page or an API answer that shows the match. Its parties read their
+    own; staff of its neighbourhood read both people's data, and that read is logged, with
+    `reason` (or the one the page asked for). `get_match` itself writes nothing: the steps
+    and the reason guard load with it."""
+    match = get_match(match_id, actor)
+    if not is_party(match, actor.id):
+        record_staff_view(
+            viewer=actor,
+            subject_ids=[match.owner_id, match.responder_id],
+            what="match",
+            reason=reason,
+        )
+    return match
 
 
 def _locked(match_id: int) -> Match:

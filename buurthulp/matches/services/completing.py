@@ -100,12 +100,28 @@ def confirm(
     actor: Member,
     now: datetime | None = None,
     on_behalf_of: Member | None = None,
+    reason: object = "",
 ) -> Confirmation:
     """The other party (or their coordinator) confirms: done, and the time is booked once.
-    A coordinator names the resident they keep with `on_behalf_of`; any coordinator of the
-    neighbourhood may also confirm for the waiting party without naming them."""
+    A coordinator names the resident they keep with `on_behalf_of`; a coordinator of the
+    neighbourhood may also confirm for the waiting party without naming them, but only
+    where the match waits for a coordinator (the pool, a limit, a resident helped through
+    them), and always saying why (`reason`, in the audit log)."""
     member = _acting(actor, on_behalf_of)
     match = get_match(match_id, member)
+    as_staff = on_behalf_of is None and not is_party(match, actor.id)
+    why_text = (
+        clean_text(
+            reason,
+            field="reason",
+            required=True,
+            max_length=REASON_MAX,
+            multiline=False,
+            empty_message=_("Write in a few words why you confirm on their behalf."),
+        )
+        if as_staff
+        else ""
+    )
     now = now or utcnow()
     with transaction():
         match = _locked(match.id)
@@ -120,6 +136,9 @@ def confirm(
                     _("The other person confirms. You marked it done yourself.")
                 ),
                 Why.PERMISSION: not_found(),
+                Why.NOT_WAITING: NotAllowed(
+                    _("A coordinator confirms only a match that waits for a coordinator.")
+                ),
             },
         )
         for_whom = _confirmed_for(match, member) or (on_behalf_of if member is not actor else None)
@@ -128,15 +147,12 @@ def confirm(
         except LimitExceeded as refused:
             return Confirmation(match, booked=False, limit_message=refused.message)
         if for_whom is not None:
-            record_proxy(
-                actor,
-                for_whom,
-                _(
-                    "confirmed %(time)s for “%(title)s”",
-                    time=format_minutes(match.minutes),
-                    title=match.listing.title,
-                ),
+            done = _(
+                "confirmed %(time)s for “%(title)s”",
+                time=format_minutes(match.minutes),
+                title=match.listing.title,
             )
+            record_proxy(actor, for_whom, f"{done}: {why_text}" if why_text else done)
     return Confirmation(match, booked=True)
 
 
