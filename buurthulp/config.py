@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -97,6 +100,55 @@ def check_workers(config: dict[str, Any], workers: int) -> None:
             f"{workers} web workers with RATELIMIT_STORAGE_URI={storage}: each worker would "
             "count login attempts on its own. Use Redis, for example "
             "RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379, or run one worker."
+        )
+
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def served_hosts(argv: list[str], environ: Mapping[str, str]) -> list[str]:
+    """The addresses this process was asked to serve on, as far as it can tell: `flask run
+    --host H` (or FLASK_RUN_HOST) and gunicorn's `--bind H:P` / `-b` (or GUNICORN_CMD_ARGS,
+    or BIND, which gunicorn.conf.py reads).
+    Empty when it is not serving (a command, a test, a WSGI server it cannot read)."""
+    args = list(argv)
+    hosts: list[str] = []
+    program = Path(args[0]).name if args else ""
+    if program.startswith("gunicorn"):
+        args += shlex.split(environ.get("GUNICORN_CMD_ARGS", ""))
+        values = [environ["BIND"]] if environ.get("BIND") else []  # gunicorn.conf.py reads it
+        for i, arg in enumerate(args):
+            if arg in ("-b", "--bind") and i + 1 < len(args):
+                values.append(args[i + 1])
+            elif arg.startswith("--bind="):
+                values.append(arg.split("=", 1)[1])
+        for value in values:
+            if not value.startswith("unix:"):
+                host, sep, port = value.rpartition(":")
+                hosts.append(host if sep and port.isdigit() else value)
+        return hosts or ["127.0.0.1"]
+    if "run" in args:
+        host = environ.get("FLASK_RUN_HOST", "127.0.0.1")
+        for i, arg in enumerate(args):
+            if arg in ("-h", "--host") and i + 1 < len(args):
+                host = args[i + 1]
+            elif arg.startswith("--host="):
+                host = arg.split("=", 1)[1]
+        hosts.append(host)
+    return hosts
+
+
+def check_explicit_production(argv: list[str], environ: Mapping[str, str]) -> None:
+    """Development defaults (secrets in instance/, console mail, no secure cookies) on an
+    address others can reach would be a production nobody chose: refuse, in one line."""
+    if environ.get("BUURTHULP_ENV"):
+        return
+    open_to_others = [h for h in served_hosts(argv, environ) if h not in LOOPBACK]
+    if open_to_others:
+        raise ConfigError(
+            f"it would serve on {open_to_others[0]} with development settings. Set "
+            "BUURTHULP_ENV=production (with its secrets) or BUURTHULP_ENV=development to say "
+            "which you mean."
         )
 
 
@@ -188,4 +240,6 @@ def load(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[st
     }
     config.update(overrides)
     check_workers(config, _int("WEB_CONCURRENCY", 1, minimum=1))
+    if not testing:
+        check_explicit_production(sys.argv, os.environ)
     return config

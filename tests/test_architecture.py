@@ -107,3 +107,32 @@ def test_files_fit_in_a_head() -> None:
         if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}, f"files over {MAX_LINES} lines: {long}"
+
+
+#: Views that still write the access log themselves instead of loading through a service
+#: that does (finding 5): the safeguards' pages. Shrink this set, never grow it.
+VIEWS_THAT_LOG = {"buurthulp/safety/views.py"}
+
+
+def _doors() -> list[Path]:
+    """The pages and the API: every views module (or views package) and buurthulp/api."""
+    return sorted(
+        path
+        for path in PACKAGE.rglob("*.py")
+        if "views" in path.relative_to(PACKAGE).with_suffix("").parts
+        or path.relative_to(PACKAGE).parts[0] == "api"
+    )
+
+
+def test_views_never_write_the_access_log() -> None:
+    """Access-log rows are written by the service that loads a resident's data for staff
+    (`..._for_staff`, `open_...`), so every page and API answer that uses it is covered;
+    a view that writes its own row is one a new door (an API route) forgets."""
+    writing = {
+        str(path.relative_to(ROOT))
+        for path in _doors()
+        if "record_staff_view" in path.read_text(encoding="utf-8")
+    }
+    assert len(_doors()) > 10
+    assert writing - VIEWS_THAT_LOG == set(), "load through a ..._for_staff service instead"
+    assert VIEWS_THAT_LOG - writing == set(), "this view no longer logs: take it off the list"

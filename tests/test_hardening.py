@@ -533,38 +533,40 @@ def test_raw_sql_cannot_change_or_delete_history(staffed, sql):
     assert db.session.scalar(select(func.count(Account.id))) > 0
 
 
-def _disputed_match(make, *, asker, helper) -> None:
+def _disputed_match(make, *, asker, helper):
     from buurthulp.matches import services as matches
 
     match = matches.react(make.listing(asker).id, actor=helper, message="Ik help")
     matches.accept(match.id, actor=asker)
     matches.complete(match.id, actor=helper, minutes=30)
-    matches.dispute(match.id, actor=asker, reason="Korter")
+    return matches.dispute(match.id, actor=asker, reason="Korter")
 
 
-def test_3_every_staff_page_logs_a_row_for_each_resident_it_shows(app, client, make):
-    """Walk every staff GET route as the staff member who may open it, and check that each
-    resident whose name is on the page got an access-log row from that very request."""
-    from tests.test_route_guards import GET_RULES
+def _staff_town(make):
+    """The town the staff walks read: three residents of Centrum who thanked, gave and got
+    time, a dispute, a category, a resident the coordinator keeps (Dora) whom Bram helps,
+    Bram's coffee morning that Alie and Cor come to, Cor's request with neighbours to
+    suggest, and Eva, a neighbour in none of it. Today's reasons are given, so the
+    coordinator's single-resident pages show (and must log) the residents."""
+    from types import SimpleNamespace
+
+    from buurthulp.backoffice.residents import create_proxy_resident
+    from buurthulp.listings import activities
+    from buurthulp.listings.categories import add_category
+    from buurthulp.matches import services as matches
+    from buurthulp.safety import services as safety
 
     hood = make.neighbourhood(pc4=CENTRUM)
     names = ("Alie Aardig", "Bram Bakker", "Cor Cornelis")  # and Dora Dekker, below
     alice, bob, cor = (make.resident(hood, name=n) for n in names)
-    coord, admin = make.coordinator(hood), make.admin()
+    coord, outreach, admin = make.coordinator(hood), make.outreach(hood), make.admin()
     services.thank(payer=alice, to_member_id=bob.id, minutes=30, description="x", actor=alice)
     services.donate(payer=cor, minutes=20, actor=cor)
     transfer = services.grant(
         neighbourhood_id=hood.id, to_member_id=bob.id, minutes=15, description="x", actor=coord
     ).transfer
-    _disputed_match(make, asker=alice, helper=bob)  # for the list of what waits for a coordinator
-    from buurthulp.listings.categories import add_category
-
+    disputed = _disputed_match(make, asker=alice, helper=bob)  # waits for a coordinator
     category = add_category(hood.id, name="Fietsen maken", actor=admin)
-    # The back office: a resident the coordinator keeps, whom Bram helps; today's reasons
-    # for opening their data are given, so the pages show (and must log) them.
-    from buurthulp.backoffice.residents import create_proxy_resident
-    from buurthulp.matches import services as matches
-
     kept = create_proxy_resident(
         actor=coord,
         display_name="Dora Dekker",
@@ -576,40 +578,214 @@ def test_3_every_staff_page_logs_a_row_for_each_resident_it_shows(app, client, m
     helped = matches.react(
         make.listing(bob, title="Lamp").id, actor=coord, message="x", on_behalf_of=kept
     )
+    coffee = make.listing(bob, "activity", title="Koffieochtend")
+    for guest in (alice, cor):
+        activities.sign_up(coffee.id, actor=guest)
+    shopping = make.listing(cor, title="Boodschappen doen")
+    report = safety.report(  # Bram has met Alie (the dispute)
+        safety.ReportInput(reason="unsafe", text="Voelde niet goed", member_id=alice.id), actor=bob
+    )
     make.reason(coord, alice, bob, cor, kept)
-    values = {
-        "neighbourhood_id": hood.id,
-        "member_id": alice.id,
-        "transfer_id": transfer.id,
-        "category_id": category.id,
-        "proxy_id": kept.id,
-        "listing_id": helped.listing_id,
-        "match_id": helped.id,
-        "kind": "verify",
-        "item_id": alice.id,
-    }
+    return SimpleNamespace(
+        hood=hood,
+        residents=(alice, bob, cor, kept),
+        coord=coord,
+        admin=admin,
+        staff=(coord, outreach, admin),  # each staff role
+        neighbour=make.resident(hood, name="Eva Engel"),
+        values={
+            "neighbourhood_id": hood.id,
+            "member_id": alice.id,
+            "transfer_id": transfer.id,
+            "category_id": category.id,
+            "proxy_id": kept.id,
+            "listing_id": helped.listing_id,
+            "match_id": helped.id,
+            "kind": "verify",
+            "item_id": alice.id,
+        },
+        listing_ids=(helped.listing_id, coffee.id, shopping.id),
+        match_ids=(helped.id, disputed.id),
+        report_id=report.id,
+        code=coffee.code,
+    )
+
+
+def _shown(text, resident) -> bool:
+    """The resident's name or e-mail address is in the page or answer."""
+    return resident.display_name in text or bool(resident.email and resident.email in text)
+
+
+def _logged_since(mark, viewer) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(AccessLogEntry.subject_id).where(
+                AccessLogEntry.id > mark, AccessLogEntry.viewer_id == viewer.id
+            )
+        )
+    )
+
+
+def _last_log_id() -> int:
+    return db.session.scalar(select(func.coalesce(func.max(AccessLogEntry.id), 0)))
+
+
+def test_3_every_staff_page_logs_a_row_for_each_resident_it_shows(app, client, make):
+    """Walk every staff GET route as the staff member who may open it, and check that each
+    resident whose name or e-mail is on the page got an access-log row from that very
+    request."""
+    from tests.test_route_guards import GET_RULES
+
+    town = _staff_town(make)
     staff_rules = [r for r in GET_RULES if isinstance(app.view_functions[r.endpoint].access, tuple)]
     assert len(staff_rules) >= 15
     checked = 0
-    for viewer in (coord, admin):
+    for viewer in town.staff:
         visitor = app.test_client()
         assert log_in(visitor, viewer).status_code == 303  # with the code from the app
         for rule in staff_rules:
-            url = rule.build({k: values[k] for k in rule.arguments}, append_unknown=False)[1]
-            mark = db.session.scalar(select(func.coalesce(func.max(AccessLogEntry.id), 0)))
+            url = rule.build({k: town.values[k] for k in rule.arguments}, append_unknown=False)[1]
+            mark = _last_log_id()
             response = visitor.get(url)
             if response.status_code != 200:
                 continue
             page = response.get_data(as_text=True)
-            logged = set(
-                db.session.scalars(
-                    select(AccessLogEntry.subject_id).where(
-                        AccessLogEntry.id > mark, AccessLogEntry.viewer_id == viewer.id
-                    )
-                )
-            )
-            for resident in (alice, bob, cor):
-                if resident.display_name in page:
+            logged = _logged_since(mark, viewer)
+            for resident in town.residents:
+                if _shown(page, resident):
                     checked += 1
                     assert resident.id in logged, (url, viewer.display_name, resident.display_name)
     assert checked >= 15  # the walk really saw residents on many pages
+
+
+def _member_urls(rule, town) -> list[str]:
+    """A page for members (not labelled staff) that staff may open too, with each id of the
+    town that fits: a listing, a match, a resident, a report."""
+    choices = {
+        "listing_id": town.listing_ids,
+        "match_id": town.match_ids,
+        "member_id": (town.values["member_id"],),
+        "report_id": (town.report_id,),
+        "code": (town.code,),
+    }
+    missing = set(rule.arguments) - set(choices)
+    assert not missing, f"give the walk a value for {missing} of {rule.rule}"
+    urls = [{}]
+    for name in sorted(rule.arguments):
+        urls = [{**u, name: value} for u in urls for value in choices[name]]
+    return [rule.build(u, append_unknown=False)[1] for u in urls]
+
+
+def _api_urls(app, operation, town) -> list[str]:
+    """A GET operation of the API with each id of the town that fits (a match, a listing)."""
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == f"api.{operation.endpoint}")
+    if not rule.arguments:
+        return [rule.rule]
+    assert rule.arguments == {"id"}, f"give the walk a value for {rule.arguments} of {rule.rule}"
+    ids = {"/api/v1/matches/": town.match_ids, "/api/v1/listings/": town.listing_ids}
+    fitting = [v for prefix, v in ids.items() if rule.rule.startswith(prefix)]
+    assert fitting, f"give the walk ids for {rule.rule}"
+    return [rule.build({"id": i}, append_unknown=False)[1] for i in fitting[0]]
+
+
+#: The staff member's own inbox and own data. A notification sent to a coordinator names
+#: the resident it is about ("Alie does not agree with the minutes ..."): it was sent once,
+#: to them, and reading one's own inbox again opens nobody's file. Only the residents the
+#: viewer's own notifications name are let off there, nobody else.
+INBOX_ENDPOINTS = {
+    "notifications.index",
+    "privacy.my_data",
+    "privacy.my_data_html",
+    "privacy.my_data_json",
+    "api.list_notifications",
+    "api.my_export",
+}
+
+
+def _named_in_notifications_to(viewer, residents) -> set[int]:
+    params = " ".join(
+        db.session.scalars(select(Notification.params).where(Notification.member_id == viewer.id))
+    )
+    return {r.id for r in residents if _shown(params, r)}
+
+
+def _walk_as_staff(town, urls, fetch) -> tuple[int, list[tuple[str, str, str]]]:
+    """Open each URL (with its endpoint) as the neighbour, then as each member of staff (a
+    coordinator, an outreach worker, an admin); a resident in a staff member's answer but
+    not in the neighbour's is a staff read, and needs a row from that very request. What
+    any neighbour reads (the feed, an open listing) is not."""
+    checked, missing = 0, []
+    for endpoint, url in urls:
+        seen_by_neighbour = fetch(town.neighbour, url).get_data(as_text=True)
+        for viewer in town.staff:
+            mark = _last_log_id()
+            response = fetch(viewer, url)
+            if response.status_code != 200:
+                continue
+            text = response.get_data(as_text=True)
+            logged = _logged_since(mark, viewer)
+            sent = (
+                _named_in_notifications_to(viewer, town.residents)
+                if endpoint in INBOX_ENDPOINTS
+                else set()
+            )
+            for resident in town.residents:
+                if resident.id in sent:
+                    continue
+                if _shown(text, resident) and not _shown(seen_by_neighbour, resident):
+                    checked += 1
+                    if resident.id not in logged:
+                        missing.append((url, viewer.display_name, resident.display_name))
+    return checked, missing
+
+
+@pytest.mark.both_databases
+def test_3_every_member_page_staff_open_logs_a_row_for_each_resident_a_neighbour_cannot_see(
+    app, make
+):
+    """The pages for members that staff may open wider than a neighbour (a match they are no
+    party to, who comes to an activity, suggestions): every resident only staff see there
+    got a row. The attendee page slipped past the walk of staff pages above."""
+    from buurthulp.auth.guards import MEMBER
+    from tests.test_route_guards import GET_RULES
+
+    town = _staff_town(make)
+    rules = [
+        r
+        for r in GET_RULES
+        if not r.rule.startswith("/api/") and app.view_functions[r.endpoint].access == MEMBER
+    ]
+    assert len(rules) >= 20
+    visitors = {}
+    for member in (town.neighbour, *town.staff):
+        visitors[member.id] = app.test_client()
+        assert log_in(visitors[member.id], member).status_code == 303
+
+    urls = [(rule.endpoint, url) for rule in rules for url in _member_urls(rule, town)]
+    checked, missing = _walk_as_staff(town, urls, lambda m, url: visitors[m.id].get(url))
+    assert missing == [], "\n".join(map(str, missing))
+    assert checked >= 5  # the walk really saw residents only staff see
+
+
+@pytest.mark.both_databases
+def test_3_every_api_answer_to_staff_logs_a_row_for_each_resident_a_neighbour_cannot_see(app, make):
+    """Every GET operation of the API registry, as a coordinator, an outreach worker and an
+    admin with a token each, ids from the town: each resident whose name or e-mail is in
+    the answer, and not in the same answer to a neighbour, got an access-log row from that
+    very request."""
+    from buurthulp.api import registry
+    from tests.factories import api_token
+
+    town = _staff_town(make)
+    operations = [op for op in registry.operations if op.method == "get" and op.auth]
+    assert len(operations) >= 15
+    client = app.test_client()
+    headers = {
+        m.id: {"Authorization": f"Bearer {api_token(m)}"} for m in (town.neighbour, *town.staff)
+    }
+    urls = [(f"api.{op.endpoint}", url) for op in operations for url in _api_urls(app, op, town)]
+    checked, missing = _walk_as_staff(
+        town, urls, lambda m, url: client.get(url, headers=headers[m.id])
+    )
+    assert missing == [], "\n".join(map(str, missing))
+    assert checked >= 5  # the walk really saw residents only staff see

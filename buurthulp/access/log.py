@@ -1,8 +1,10 @@
 """The personal-data access log: every staff view of a member's data leaves a row.
 
-Staff pages call `record_staff_view` with every member whose data the page shows (one
-member's statement, or all members of a list); the members read those rows on "who looked
-at my data". A member looking at their own data is not logged: the log answers "who else".
+The service that loads a resident's data for staff (`..._for_staff(id, actor, reason=)`,
+`open_...`) calls `record_staff_view` with every member whose data it hands out (one
+member's statement, or all members of a list), so every page and API answer that uses it
+is covered; views never call it. The members read those rows on "who looked at my data".
+A member looking at their own data is not logged: the log answers "who else".
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import insert, select
 
 from buurthulp.access.models import AccessLogEntry
+from buurthulp.access.reasons import reasons_today
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import Actor, SystemActor
 from buurthulp.db import transaction
@@ -55,6 +58,9 @@ WHAT = {
     "proxy-summary": _l("Your printed summary of requests, matches and balance"),
     "welcome-letter": _l("Your printed welcome letter"),
     "proxy-feed": _l("Your listing, read by a coordinator looking for help for a neighbour"),
+    "proxy-list": _l("You in the list of residents a coordinator acts for"),
+    "attendees": _l("You in the list of who comes to an activity"),
+    "suggestions": _l("You among the neighbours suggested for a listing"),
 }
 
 #: Why staff opened a resident's data, as the resident reads it ("other" comes with a few
@@ -80,6 +86,9 @@ LIST_VIEWS = frozenset(
         "match-queue",
         "work-queue",
         "proxy-feed",
+        "proxy-list",
+        "attendees",
+        "suggestions",
     }
 )
 
@@ -98,13 +107,21 @@ def page_reasons(reasons: dict[int, str]) -> Iterator[None]:
         _PAGE_REASONS.reset(token)
 
 
-def _reason_for(subject_id: int, what: str, given: str) -> str:
+def _reason_for(subject_id: int, what: str, given: str, today: dict[int, str]) -> str:
     if given:
         return given
     page = _PAGE_REASONS.get()
     if page:
         return page.get(subject_id) or next(iter(page.values()))
-    return OVERVIEW if what in LIST_VIEWS else ""
+    return OVERVIEW if what in LIST_VIEWS else today.get(subject_id, "")
+
+
+def _given_today(viewer: Member, ids: list[int], what: str, reason: str) -> dict[int, str]:
+    """Outside a page that asked (an API answer): the reasons the viewer gave today for
+    these residents, as the page would have carried them. One query, only when needed."""
+    if reason or what in LIST_VIEWS or _PAGE_REASONS.get():
+        return {}
+    return reasons_today(viewer, ids)
 
 
 def reason_label(stored: str) -> str:
@@ -119,7 +136,9 @@ def reason_label(stored: str) -> str:
 def record_staff_view(
     *, viewer: Actor, subject_ids: Iterable[int | None], what: str, reason: str = ""
 ) -> None:
-    """One row per member shown to `viewer`, in its own transaction (or the caller's)."""
+    """One row per member shown to `viewer`, in its own transaction (or the caller's).
+    Without a `reason` a row carries the one its page asked for, "overview" for a list,
+    or else (an API answer) the reason the viewer gave today for that resident."""
     if what not in WHAT:
         raise ValueError(f"unknown access-log kind {what!r}")
     if isinstance(viewer, SystemActor):
@@ -127,6 +146,7 @@ def record_staff_view(
     ids = sorted({i for i in subject_ids if i is not None and i != viewer.id})
     if not ids:
         return
+    today = _given_today(viewer, ids, what, reason)
     now = utcnow()
     with transaction(keep_loaded=True) as session:
         # One statement for the whole list, however long: a list page costs the same.
@@ -137,7 +157,7 @@ def record_staff_view(
                     "viewer_id": viewer.id,
                     "subject_id": i,
                     "what": what,
-                    "reason": _reason_for(i, what, reason)[:200],
+                    "reason": _reason_for(i, what, reason, today)[:200],
                     "at": now,
                 }
                 for i in ids

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 
-from buurthulp.access.log import record_staff_view
 from buurthulp.accounts import roles as staff_roles
 from buurthulp.accounts import second_factor
+from buurthulp.admin import services as admin_services
 from buurthulp.admin.forms import (
     TRUST_CHOICES,
     CategoryEditForm,
@@ -168,8 +168,7 @@ def roles():
         staff_roles.assign_role(member, Role(form.role.data), neighbourhood=hood, actor=actor)
         return _("The role has been given."), url_for("admin.roles")
 
-    staff = staff_roles.staff_members()
-    record_staff_view(viewer=actor, subject_ids=[m.id for m in staff], what="staff-list")
+    staff = admin_services.staff_list_for_staff(actor)
     return handle_form(form, act, "admin/roles.html", staff=staff, remove_form=RemoveRoleForm())
 
 
@@ -217,15 +216,12 @@ def mail_status():
     """Delivery at a glance, and mail that could not be delivered (no bodies: they are
     the residents' business, and any link in them is made only when sent)."""
     form = RetryForm()
-    dead = outbox.dead_messages()
+    dead = admin_services.dead_mail_for_staff(current_member())
 
     def act() -> Outcome:
         outbox.retry_dead(form.message_id.data)
         return _("The mail will be sent again."), url_for("admin.mail_status")
 
-    record_staff_view(
-        viewer=current_member(), subject_ids=[m.member_id for m in dead], what="mail-status"
-    )
     return handle_form(
         form, act, "admin/mail_status.html", counts=outbox.status_counts(), dead=dead
     )

@@ -3,7 +3,9 @@ a coordinator keeps their account), marking them vulnerable, and the residents w
 online (proxy residents): creating their account and what a coordinator prints for them.
 
 Every page that shows a resident's data loads them through `open_resident` or
-`open_proxy_resident`, which authorise and write the access log in one step.
+`open_proxy_resident`, which authorise and write the access log in one step; what a proxy
+page shows of others (the list, the neighbours' listings) comes through a `..._for_staff`
+loader that logs them too.
 """
 
 from __future__ import annotations
@@ -30,10 +32,11 @@ from buurthulp.i18n import lazy_gettext as _l
 from buurthulp.inputs import clean_choice, clean_text, is_id
 from buurthulp.ledger.services import balance_minutes
 from buurthulp.listings.models import Listing
-from buurthulp.listings.services import is_expired, my_listings
+from buurthulp.listings.services import get_listing, is_expired, my_listings
 from buurthulp.matches import services as matches
 from buurthulp.matches.models import Match
-from buurthulp.matches.services import matches_of, other_party
+from buurthulp.matches.services import get_match, matches_of, other_party
+from buurthulp.matching.feed import Card, FeedPage, feed
 from buurthulp.models_base import utcnow
 from buurthulp.neighbourhoods.models import Neighbourhood
 from buurthulp.neighbourhoods.services import resolve_home
@@ -94,9 +97,24 @@ def open_proxy_resident(member_id: object, actor: Member, *, what: str = "proxy-
     return member
 
 
-def record_others_seen(actor: Member, member: Member, others: Iterable[int]) -> None:
+def _others_seen(actor: Member, member: Member, others: Iterable[int]) -> None:
     """The neighbours a proxy page shows beside the resident (a helper's name and phone)."""
     record_staff_view(viewer=actor, subject_ids=[i for i in others if i != member.id], what="match")
+
+
+def proxy_matches_for_staff(member: Member, actor: Member) -> list[Match]:
+    """The matches of a resident the coordinator keeps (`member`, opened with
+    `open_proxy_resident`); the neighbour on the other side of each is logged."""
+    mine = matches_of(member)
+    _others_seen(actor, member, [other_party(m, member.id) for m in mine])
+    return mine
+
+
+def proxy_match_for_staff(member: Member, match_id: object, actor: Member) -> Match:
+    """One of her matches (hers only: loaded as she may see it); the other side is logged."""
+    match = get_match(match_id, member)
+    _others_seen(actor, member, [other_party(match, member.id)])
+    return match
 
 
 # A resident's file --------------------------------------------------------------------------
@@ -266,20 +284,42 @@ def create_proxy_resident(
     return member
 
 
-def proxy_residents_for(actor: Member) -> list[tuple[int, str]]:
-    """The residents this coordinator may act for (id, name), by name; one query. The list
-    is names only: opening one is logged there."""
+def proxy_residents_for_staff(actor: Member) -> list[tuple[int, str]]:
+    """The residents this coordinator may act for (id, name), by name; one query. Names
+    only, and still a list of residents read by staff: logged ("overview")."""
     query = (
         select(Member.id, Member.display_name, Member.neighbourhood_id)
         .join(ProxyResident, ProxyResident.member_id == Member.id)
         .where(Member.status == "active")
         .order_by(Member.display_name, Member.id)
     )
-    return [
+    people = [
         (row.id, row.display_name)
         for row in db.session.execute(query)
         if may(actor, Permission.RESIDENTS_PROXY_ACT, row.neighbourhood_id)
     ]
+    record_staff_view(viewer=actor, subject_ids=[i for i, _name in people], what="proxy-list")
+    return people
+
+
+def proxy_feed_for_staff(
+    member: Member, actor: Member, *, cursor: object = None
+) -> tuple[list[Card], FeedPage]:
+    """The neighbours' requests and offers a coordinator reads for a resident they keep
+    (`member`, opened with `open_proxy_resident`); no activities. Each owner shown is
+    logged."""
+    page = feed(member, cursor=cursor)
+    cards = [card for card in page.cards if card.kind != "activity"]
+    record_staff_view(viewer=actor, subject_ids=[c.owner_id for c in cards], what="proxy-feed")
+    return cards, page
+
+
+def proxy_listing_for_staff(member: Member, listing_id: object, actor: Member) -> Listing:
+    """A neighbour's listing as the resident they keep may see it, read by the coordinator
+    to react on her behalf; its owner is logged."""
+    listing = get_listing(listing_id, member)
+    record_staff_view(viewer=actor, subject_ids=[listing.owner_id], what="proxy-feed")
+    return listing
 
 
 @dataclass(frozen=True)
@@ -303,9 +343,9 @@ class Summary:
 AGREED = ("agreed", "awaiting_confirmation", "disputed")
 
 
-def summary_of(member: Member, *, now: datetime | None = None) -> Summary:
+def summary_for_staff(member: Member, actor: Member, *, now: datetime | None = None) -> Summary:
     """What the printed page says: open requests, agreed matches with the other's first
-    name and phone, and the balance."""
+    name and phone (each of them logged), and the balance."""
     now = now or utcnow()
     requests = [
         listing
@@ -322,6 +362,7 @@ def summary_of(member: Member, *, now: datetime | None = None) -> Summary:
             match.responder if other_party(match, member.id) == match.responder_id else match.owner
         )
         agreed.append(Agreed(match, (other.display_name or "").split(" ")[0], other.phone))
+    _others_seen(actor, member, [other_party(a.match, member.id) for a in agreed])
     return Summary(member, requests, agreed, balance_minutes(member), now)
 
 

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from buurthulp.access.log import record_staff_view
 from buurthulp.auth.limits import hold_back
 from buurthulp.auth.models import Member, staff_role_expr
 from buurthulp.auth.permissions import may
@@ -300,10 +301,10 @@ class Attendee:
 
 
 def attendees(listing: Listing, *, actor: Member) -> list[Attendee]:
-    """Who comes (and who waits): for the organiser and staff of the neighbourhood."""
-    if listing.owner_id != actor.id and not may(
-        actor, Permission.LISTINGS_VIEW_ALL, listing.neighbourhood_id
-    ):
+    """Who comes (and who waits): for the organiser and staff of the neighbourhood. What
+    staff read is logged here, one row per attendee, so the page and the API both are."""
+    organiser = listing.owner_id == actor.id
+    if not organiser and not may(actor, Permission.LISTINGS_VIEW_ALL, listing.neighbourhood_id):
         raise NotAllowed(_("Only the organiser sees who comes."))
     rows = db.session.execute(
         select(Signup, Member.display_name, staff_role_expr(Member.id))
@@ -311,7 +312,10 @@ def attendees(listing: Listing, *, actor: Member) -> list[Attendee]:
         .where(Signup.listing_id == listing.id, Signup.status != "cancelled")
         .order_by(Signup.occurrence, Signup.status, Signup.queued_at, Signup.id)
     )
-    return [Attendee(s.member_id, name, s.status, s.occurrence, role) for s, name, role in rows]
+    people = [Attendee(s.member_id, name, s.status, s.occurrence, role) for s, name, role in rows]
+    if not organiser:
+        record_staff_view(viewer=actor, subject_ids=[p.member_id for p in people], what="attendees")
+    return people
 
 
 def message_attendees(listing_id: object, *, actor: Member, body: object) -> int:

@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
+from buurthulp.access.log import record_staff_view
 from buurthulp.auth.models import Member, MemberTag, RoleAssignment, staff_role_expr
 from buurthulp.auth.permissions import may
 from buurthulp.auth.roles import Permission, Role
@@ -80,20 +81,25 @@ def _point(listing: Listing) -> Point:
 
 
 def suggestions(listing_id: object, *, actor: Member, limit: int = LIMIT) -> list[Suggestion]:
-    """For the owner (or staff of the neighbourhood) of a request or an offer."""
+    """For the owner (or staff of the neighbourhood) of a request or an offer. What staff
+    read is logged here, one row per neighbour suggested, so the page and the API both are."""
     listing = get_listing(listing_id, actor)
-    owner_or_staff = listing.owner_id == actor.id or may(
-        actor, Permission.LISTINGS_VIEW_ALL, listing.neighbourhood_id
-    )
-    if not owner_or_staff:
+    owner = listing.owner_id == actor.id
+    if not owner and not may(actor, Permission.LISTINGS_VIEW_ALL, listing.neighbourhood_id):
         raise NotAllowed(_("Only the person who posted it sees suggestions."))
     if listing.kind == "activity":
         return []
     if not in_feed(listing) and listing.status != "matched":
         return []
     if listing.kind == "offer":
-        return _requests_for_offer(listing, limit)
-    return _helpers_for_request(listing, limit, now=utcnow())
+        found = _requests_for_offer(listing, limit)
+    else:
+        found = _helpers_for_request(listing, limit, now=utcnow())
+    if not owner:
+        record_staff_view(
+            viewer=actor, subject_ids=[s.member_id for s in found], what="suggestions"
+        )
+    return found
 
 
 # What ranking needs of a neighbour; nothing is loaded as an ORM object.

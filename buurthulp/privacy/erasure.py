@@ -35,6 +35,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, or_, select
 
+from buurthulp.access.log import record_staff_view
 from buurthulp.audit import services as audit
 from buurthulp.auth.models import ApiToken, AuthSession, Member, RecoveryCode, SecondFactor
 from buurthulp.auth.passwords import verify_password
@@ -102,6 +103,13 @@ def member_for_staff(member_id: object, actor: Actor) -> Member:
     member = db.session.get(Member, member_id)
     if member is None or not may(actor, Permission.PRIVACY_RIGHTS_HANDLE, member.neighbourhood_id):
         raise not_found()
+    return member
+
+
+def open_member_for_staff(member_id: object, actor: Member, *, what: str) -> Member:
+    """`member_for_staff` for a page that shows the member's data: the view is logged."""
+    member = member_for_staff(member_id, actor)
+    record_staff_view(viewer=actor, subject_ids=[member.id], what=what)
     return member
 
 

@@ -13,7 +13,6 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from buurthulp.access.guards import asks_reason
-from buurthulp.access.log import record_staff_view
 from buurthulp.auth import sessions
 from buurthulp.auth.guards import login_required, requires, signed_in_member
 from buurthulp.auth.models import Member
@@ -25,7 +24,13 @@ from buurthulp.ledger.services import balance_minutes
 from buurthulp.matches.services import matches_of
 from buurthulp.pages import Outcome, handle_form
 from buurthulp.privacy import consents
-from buurthulp.privacy.erasure import check_erasable, erase, erase_own_account, member_for_staff
+from buurthulp.privacy.erasure import (
+    check_erasable,
+    erase,
+    erase_own_account,
+    member_for_staff,
+    open_member_for_staff,
+)
 from buurthulp.privacy.export import as_json, export_for_staff, export_of
 from buurthulp.privacy.forms import (
     EraseForStaffForm,
@@ -164,9 +169,8 @@ def _resident_here(actor: Member, member_id: int, **_kw: Any) -> list[int]:
 def staff_member(member_id: int) -> Any:
     """A resident's consents and privacy requests: record a consent, export, erase."""
     actor = signed_in_member()
-    member = member_for_staff(member_id, actor)
+    member = open_member_for_staff(member_id, actor, what="privacy-page")
     rows = consents.consents_of(member)
-    record_staff_view(viewer=actor, subject_ids=[member.id], what="privacy-page")
     form = RecordConsentForm()
 
     def act() -> Outcome:
@@ -198,8 +202,7 @@ def staff_export(member_id: int) -> Any:
 @asks_reason(_resident_here)
 def staff_erase(member_id: int) -> Any:
     actor = signed_in_member()
-    member = member_for_staff(member_id, actor)
-    record_staff_view(viewer=actor, subject_ids=[member.id], what="erasure")
+    member = open_member_for_staff(member_id, actor, what="erasure")
     name = member.display_name
     form = EraseForStaffForm()
 

@@ -202,6 +202,15 @@ def find_item(
     return source, item
 
 
+def item_for_staff(
+    kind: object, item_id: object, *, actor: Actor, now: datetime | None = None
+) -> tuple[Source, QueueItem]:
+    """`find_item` for the page that shows the item: the residents it names are logged."""
+    source, item = find_item(kind, item_id, actor=actor, now=now)
+    record_staff_view(viewer=actor, subject_ids=item.subject_ids, what="work-queue")
+    return source, item
+
+
 def handle_item(
     kind: object, item_id: object, *, note: object, actor: Member, now: datetime | None = None
 ) -> HandledItem:

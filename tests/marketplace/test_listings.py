@@ -243,7 +243,6 @@ def test_a_printed_notice_has_a_qr_code_and_no_address(client, login, street, ma
     assert not re.search(rf"\b{re.escape(street.anna.house_number)}\b", text)
 
 
-
 def test_a_printed_notice_shows_the_owners_first_name_only_when_she_chooses(
     client, login, street, make
 ) -> None:

@@ -10,7 +10,6 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from buurthulp.access.guards import asks_reason
-from buurthulp.access.log import record_staff_view
 from buurthulp.auth.guards import requires
 from buurthulp.auth.models import Member
 from buurthulp.auth.roles import Permission
@@ -25,7 +24,6 @@ from buurthulp.listings.forms import ListingForm
 from buurthulp.matches import actions as steps
 from buurthulp.matches import services as matches
 from buurthulp.matches.models import THREAD_STATUSES
-from buurthulp.matching import feed as feed_service
 from buurthulp.pages import Outcome, handle_form
 
 
@@ -37,7 +35,8 @@ def _kept(actor: Member, proxy_id: object, **_kw: Any) -> list[int]:
 @bp.route("/namens")
 @requires(Permission.RESIDENTS_PROXY_ACT)
 def proxy_list() -> Any:
-    return render_template("backoffice/proxy_list.html", people=residents.proxy_residents_for(me()))
+    people = residents.proxy_residents_for_staff(me())
+    return render_template("backoffice/proxy_list.html", people=people)
 
 
 @bp.route("/namens/nieuw", methods=["GET", "POST"])
@@ -71,8 +70,7 @@ def proxy_new() -> Any:
 def proxy_home(proxy_id: int) -> Any:
     actor = me()
     member = residents.open_proxy_resident(proxy_id, actor)
-    mine = matches.matches_of(member)
-    residents.record_others_seen(actor, member, [matches.other_party(m, member.id) for m in mine])
+    mine = residents.proxy_matches_for_staff(member, actor)
     return render_template(
         "backoffice/proxy_home.html",
         member=member,
@@ -111,9 +109,9 @@ def proxy_request(proxy_id: int) -> Any:
 def proxy_feed(proxy_id: int) -> Any:
     actor = me()
     member = residents.open_proxy_resident(proxy_id, actor)
-    page = feed_service.feed(member, cursor=request.args.get("cursor") or None)
-    cards = [card for card in page.cards if card.kind != "activity"]
-    record_staff_view(viewer=actor, subject_ids=[c.owner_id for c in cards], what="proxy-feed")
+    cards, page = residents.proxy_feed_for_staff(
+        member, actor, cursor=request.args.get("cursor") or None
+    )
     next_url = (
         url_for("backoffice.proxy_feed", proxy_id=member.id, cursor=page.next_cursor)
         if page.next_cursor
@@ -130,8 +128,7 @@ def proxy_feed(proxy_id: int) -> Any:
 def proxy_react(proxy_id: int, listing_id: int) -> Any:
     actor = me()
     member = residents.open_proxy_resident(proxy_id, actor)
-    listing = listings.get_listing(listing_id, member)  # what the resident may see
-    record_staff_view(viewer=actor, subject_ids=[listing.owner_id], what="proxy-feed")
+    listing = residents.proxy_listing_for_staff(member, listing_id, actor)  # as she sees it
     form = ProxyReactForm()
 
     def act() -> Outcome:
@@ -165,8 +162,7 @@ PROXY_STEP_ENDPOINTS = {
 
 def _match_page(member: Member, match_id: int, message_form: Any = None) -> dict[str, Any]:
     actor = me()
-    match = matches.get_match(match_id, member)  # the resident's own matches only
-    residents.record_others_seen(actor, member, [matches.other_party(match, member.id)])
+    match = residents.proxy_match_for_staff(member, match_id, actor)  # hers only
     payer_id, _payee = matches.payer_and_payee(match)
     actions = steps.allowed_actions(match, actor, on_behalf_of=member)
     here = {"proxy_id": member.id, "match_id": match.id}
@@ -278,10 +274,7 @@ def proxy_summary(proxy_id: int) -> Any:
     """One printed page to bring along or leave on the table, in large type."""
     actor = me()
     member = residents.open_proxy_resident(proxy_id, actor, what="proxy-summary")
-    summary = residents.summary_of(member)
-    residents.record_others_seen(
-        actor, member, [matches.other_party(a.match, member.id) for a in summary.agreed]
-    )
+    summary = residents.summary_for_staff(member, actor)
     return render_template("backoffice/print_summary.html", summary=summary, coordinator=actor)
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import render_template, request, url_for
 
-from buurthulp.access.log import record_staff_view
 from buurthulp.auth.guards import requires
 from buurthulp.auth.roles import Permission
 from buurthulp.backoffice.forms import HandledForm
@@ -28,8 +27,7 @@ def queue() -> Any:
 @requires(Permission.BACKOFFICE_QUEUE_VIEW)
 def handle(kind: str, item_id: int) -> Any:
     actor, now = me(), utcnow()
-    source, item = work.find_item(kind, item_id, actor=actor, now=now)
-    record_staff_view(viewer=actor, subject_ids=item.subject_ids, what="work-queue")
+    source, item = work.item_for_staff(kind, item_id, actor=actor, now=now)
     form = HandledForm()
 
     def act() -> Outcome:

@@ -25,6 +25,7 @@ from buurthulp.i18n import LOCAL_TZ
 from buurthulp.inputs import is_id
 from buurthulp.ledger.services.access import (
     open_member_for_staff,
+    open_transfer_for_staff,
     staff_member_or_404,
     staff_transfer_or_404,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "open_member_for_staff",
     "open_member_statement",
     "open_pool",
+    "open_transfer_for_staff",
     "pool_of",
     "pools_for",
     "recipients_for",

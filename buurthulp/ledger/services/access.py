@@ -101,6 +101,20 @@ def staff_transfer_or_404(transfer_id: object, actor: Member, permission: Permis
     return transfer
 
 
+def open_transfer_for_staff(
+    transfer_id: object, actor: Member, permission: Permission, *, reason: str = ""
+) -> Transfer:
+    """`staff_transfer_or_404` for a page that shows the transfer: both sides are logged."""
+    transfer = staff_transfer_or_404(transfer_id, actor, permission)
+    record_staff_view(
+        viewer=actor,
+        subject_ids=[transfer.payer.member_id, transfer.payee.member_id],
+        what="transfer",
+        reason=reason,
+    )
+    return transfer
+
+
 def refuse_own_benefit(actor: Member, *member_ids: int | None) -> None:
     """Staff may not be the one who gains from their own staff action."""
     if actor.id in member_ids:

@@ -9,7 +9,6 @@ from typing import Any
 from flask import render_template, request, url_for
 
 from buurthulp.access.guards import asks_reason
-from buurthulp.access.log import record_staff_view
 from buurthulp.auth.guards import requires, safe_next, signed_in_member
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
@@ -176,14 +175,9 @@ def settle(member_id: int) -> Any:
 @requires(Permission.LEDGER_TRANSFER_REVERSE)
 def reverse(transfer_id: int) -> Any:
     actor = signed_in_member()
-    transfer = services.staff_transfer_or_404(
-        transfer_id, actor, Permission.LEDGER_TRANSFER_REVERSE
-    )
     # The page shows both sides of the transfer: both are told who looked.
-    record_staff_view(
-        viewer=actor,
-        subject_ids=[transfer.payer.member_id, transfer.payee.member_id],
-        what="transfer",
+    transfer = services.open_transfer_for_staff(
+        transfer_id, actor, Permission.LEDGER_TRANSFER_REVERSE
     )
     form = ReasonForm()
     back = arg_id(request.args, "terug")
