@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from buurthulp.access.log import record_staff_view
 from buurthulp.audit import services as audit
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
@@ -39,6 +40,13 @@ HIDEABLE = ("open", "paused", "matched")
 
 def not_found() -> NotFound:
     return NotFound(_("We could not find this listing. It may have been closed."))
+
+
+def listing_for_staff(listing_id: object, actor: Member) -> Listing:
+    """The moderation page: `listing_for_moderation`, and its owner in the access log."""
+    listing = listing_for_moderation(listing_id, actor)
+    record_staff_view(viewer=actor, subject_ids=[listing.owner_id], what="moderation")
+    return listing
 
 
 def listing_for_moderation(listing_id: object, actor: Member) -> Listing:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
+from buurthulp.access.log import record_staff_view
 from buurthulp.audit import services as audit
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import holders_of, may
@@ -38,6 +39,13 @@ HANDED_OVER = ("agreed", "awaiting_confirmation", "disputed")
 
 def not_found() -> NotFound:
     return NotFound(_("We could not find this member."), field="member_id")
+
+
+def member_for_staff(member_id: object, actor: Member) -> Member:
+    """The suspension page: `member_for_suspension`, and the member in the access log."""
+    member = member_for_suspension(member_id, actor)
+    record_staff_view(viewer=actor, subject_ids=[member.id], what="suspension")
+    return member
 
 
 def member_for_suspension(member_id: object, actor: Member) -> Member:

@@ -16,7 +16,6 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from buurthulp.access.guards import asks_reason
-from buurthulp.access.log import record_staff_view
 from buurthulp.auth.guards import login_required, requires, signed_in_member
 from buurthulp.auth.models import Member
 from buurthulp.auth.permissions import may
@@ -154,9 +153,8 @@ def _listing_owner(actor: Member, listing_id: int, **_kw: Any) -> list[int]:
 @asks_reason(_report_parties)
 def report(report_id: int) -> Any:
     me = signed_in_member()
-    view = services.report_view(report_id, me)
+    view = services.report_for_staff(report_id, me)
     found = view.report
-    record_staff_view(viewer=me, subject_ids=[found.member_id, found.reporter_id], what="report")
     form = HandleForm()
     form.outcome.choices = [
         (k, str(v))
@@ -214,8 +212,7 @@ def _decisions_for(status: str) -> list[str]:
 @asks_reason(_listing_owner)
 def listing(listing_id: int) -> Any:
     me = signed_in_member()
-    found = moderation.listing_for_moderation(listing_id, me)
-    record_staff_view(viewer=me, subject_ids=[found.owner_id], what="moderation")
+    found = moderation.listing_for_staff(listing_id, me)
     form = ModerationForm()
     # The labels are worded per request (in the reader's language), not at import.
     labels = {
@@ -261,8 +258,7 @@ def listing(listing_id: int) -> Any:
 @login_required  # who may is decided with the object: a 404 for everyone else
 def suspension_page(member_id: int) -> Any:
     me = signed_in_member()
-    member = suspension.member_for_suspension(member_id, me)
-    record_staff_view(viewer=me, subject_ids=[member.id], what="suspension")
+    member = suspension.member_for_staff(member_id, me)
     suspended, name = member.status == "suspended", member.display_name
     form: SuspendForm | LiftForm = LiftForm() if suspended else SuspendForm()
 
