@@ -12,15 +12,12 @@ from buurthulp.api import registry
 from buurthulp.api.spec import File, Parameter
 from buurthulp.auth.guards import current_member
 from buurthulp.auth.models import Member
-from buurthulp.geo import Point, approx_distance_m, distance_label
-from buurthulp.i18n import gettext as _
 from buurthulp.inputs import (
     CURSOR_MAX,
     arg_int,
 )
 from buurthulp.listings import activities, ics
 from buurthulp.listings import services as listings
-from buurthulp.listings.models import Listing
 from buurthulp.listings.schemas import (
     AttendeeList,
     AttendeeOut,
@@ -37,11 +34,12 @@ from buurthulp.listings.schemas import (
     SkipIn,
     SuggestionList,
     SuggestionOut,
+    listing_out,
 )
 from buurthulp.listings.services import ListingInput
 from buurthulp.matching import feed as feed_service
 from buurthulp.matching import suggestions as suggestion_service
-from buurthulp.schemas_base import StrictModel, slot_bits, slot_names
+from buurthulp.schemas_base import StrictModel, slot_bits
 
 DEFAULT_LIMIT = feed_service.PAGE_SIZE
 MAX_LIMIT = 100
@@ -51,48 +49,6 @@ def acting_member() -> Member:
     member = current_member()
     assert member is not None  # the registry authenticated the request
     return member
-
-
-def owner_out(member: Member) -> OwnerOut:
-    return OwnerOut(id=member.id, display_name=member.display_name, staff_role=member.staff_role)
-
-
-def _listing_out(listing: Listing, viewer: Member) -> ListingOut:
-    distance = None
-    if viewer.id != listing.owner_id and viewer.home_lat is not None:
-        metres = approx_distance_m(
-            Point(viewer.home_lat, viewer.home_lon), Point(listing.lat, listing.lon)
-        )
-        distance = distance_label(metres, _)
-    return ListingOut(
-        id=listing.id,
-        kind=listing.kind,
-        title=listing.title,
-        description=listing.description,
-        category=listing.category.slug,
-        tags=listing.tag_list(),
-        status=listing.status,
-        expired=listings.is_expired(listing),
-        neighbourhood=listing.neighbourhood.name,
-        distance_label=distance,
-        minutes_estimate=listing.minutes_estimate,
-        when_kind=listing.when_kind,
-        when_from=listing.when_from,
-        when_until=listing.when_until,
-        expires_at=listing.expires_at,
-        starts_at=listing.starts_at,
-        place_label=listing.place_label,
-        capacity=listing.capacity,
-        recurrence=listing.recurrence,
-        skipped_dates=[s.day for s in listing.skipped],
-        slots=slot_names(listing.slots),
-        helpers_needed=listing.helpers_needed,
-        standing=listing.kind == "offer" and listing.expires_at is None,
-        credits=listing.credits,
-        code=listing.code,
-        owner=owner_out(listing.owner),
-        created_at=listing.created_at,
-    )
 
 
 FEED_PARAMS = [
@@ -164,7 +120,7 @@ def list_listings() -> Any:
 def create_listing(body: ListingIn) -> Any:
     member = acting_member()
     listing = listings.post_listing(_listing_input(body, kind=body.kind), actor=member)
-    return _listing_out(listing, member), 201
+    return listing_out(listing, member), 201
 
 
 def _listing_input(body: ListingChangeIn, *, kind: str | None) -> ListingInput:
@@ -183,7 +139,7 @@ def _listing_input(body: ListingChangeIn, *, kind: str | None) -> ListingInput:
 )
 def get_listing(id: int) -> Any:
     member = acting_member()
-    return _listing_out(listings.get_listing(id, member), member)
+    return listing_out(listings.get_listing(id, member), member)
 
 
 @registry.operation(
@@ -199,7 +155,7 @@ def get_listing(id: int) -> Any:
 def update_listing(id: int, body: ListingChangeIn) -> Any:
     member = acting_member()
     listing = listings.update_listing(id, _listing_input(body, kind=None), actor=member)
-    return _listing_out(listing, member)
+    return listing_out(listing, member)
 
 
 def _owner_action(action: str, summary: str, body: type[StrictModel] | None = None) -> Any:
@@ -221,25 +177,25 @@ def _owner_action(action: str, summary: str, body: type[StrictModel] | None = No
 @_owner_action("pause", "The owner pauses an open listing: out of the feed for a while")
 def pause_listing(id: int) -> Any:
     member = acting_member()
-    return _listing_out(listings.change_status(id, "pause", actor=member), member)
+    return listing_out(listings.change_status(id, "pause", actor=member), member)
 
 
 @_owner_action("reopen", "The owner opens a paused or closed listing again (30 more days)")
 def reopen_listing(id: int) -> Any:
     member = acting_member()
-    return _listing_out(listings.change_status(id, "reopen", actor=member), member)
+    return listing_out(listings.change_status(id, "reopen", actor=member), member)
 
 
 @_owner_action("close", "The owner closes a listing")
 def close_listing(id: int) -> Any:
     member = acting_member()
-    return _listing_out(listings.change_status(id, "close", actor=member), member)
+    return listing_out(listings.change_status(id, "close", actor=member), member)
 
 
 @_owner_action("extend", "The owner keeps a listing 30 days longer (a standing offer: still on)")
 def extend_listing(id: int) -> Any:
     member = acting_member()
-    return _listing_out(listings.extend(id, actor=member), member)
+    return listing_out(listings.extend(id, actor=member), member)
 
 
 @registry.operation(
@@ -253,7 +209,7 @@ def extend_listing(id: int) -> Any:
 )
 def my_listings() -> Any:
     member = acting_member()
-    return ListingPage(items=[_listing_out(x, member) for x in listings.my_listings(member)])
+    return ListingPage(items=[listing_out(x, member) for x in listings.my_listings(member)])
 
 
 @registry.operation(
@@ -348,7 +304,7 @@ def message_attendees(id: int, body: BroadcastIn) -> Any:
 @_owner_action("skip", "The organiser skips one date of a repeating activity", SkipIn)
 def skip_date(id: int, body: SkipIn) -> Any:
     member = acting_member()
-    return _listing_out(listings.skip_date(id, body.day, actor=member), member)
+    return listing_out(listings.skip_date(id, body.day, actor=member), member)
 
 
 @registry.operation(

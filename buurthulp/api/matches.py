@@ -9,10 +9,11 @@ from flask import request
 from pydantic import BaseModel
 
 from buurthulp.api import registry
-from buurthulp.api.marketplace import acting_member, owner_out
+from buurthulp.api.marketplace import acting_member
 from buurthulp.api.spec import Parameter
 from buurthulp.auth.models import Member
 from buurthulp.inputs import arg_id
+from buurthulp.listings.schemas import owner_out
 from buurthulp.matches import services as matches
 from buurthulp.matches.models import Match
 from buurthulp.matches.schemas import (

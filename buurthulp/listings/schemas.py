@@ -11,9 +11,13 @@ from datetime import date, datetime
 
 from pydantic import AwareDatetime, BaseModel, Field
 
+from buurthulp.auth.models import Member
+from buurthulp.geo import Point, approx_distance_m, distance_label
+from buurthulp.i18n import gettext as _
 from buurthulp.listings.activities import MESSAGE_MAX
-from buurthulp.listings.services import DESCRIPTION_MAX, PLACE_MAX, TITLE_MAX
-from buurthulp.schemas_base import Slot, StrictModel
+from buurthulp.listings.models import Listing
+from buurthulp.listings.services import DESCRIPTION_MAX, PLACE_MAX, TITLE_MAX, is_expired
+from buurthulp.schemas_base import Slot, StrictModel, slot_names
 
 
 class OwnerOut(BaseModel):
@@ -84,6 +88,7 @@ class ListingOut(BaseModel):
     code: str = Field(description="the short code printed on a notice")
     owner: OwnerOut
     created_at: datetime
+    closed_at: datetime | None = None
 
 
 class ListingPage(BaseModel):
@@ -153,3 +158,48 @@ class SignupOut(BaseModel):
     status: str = Field(description="confirmed or waiting")
     position: int | None = Field(default=None, description="place on the waiting list")
     occurrence: date
+
+
+def owner_out(member: Member) -> OwnerOut:
+    return OwnerOut(id=member.id, display_name=member.display_name, staff_role=member.staff_role)
+
+
+def listing_out(listing: Listing, viewer: Member) -> ListingOut:
+    """One listing as `viewer` may see it: the API's answers and the owner's own export use
+    this one shape (a distance only for others; never an exact point or contact)."""
+    distance = None
+    if viewer.id != listing.owner_id and viewer.home_lat is not None:
+        metres = approx_distance_m(
+            Point(viewer.home_lat, viewer.home_lon), Point(listing.lat, listing.lon)
+        )
+        distance = distance_label(metres, _)
+    return ListingOut(
+        id=listing.id,
+        kind=listing.kind,
+        title=listing.title,
+        description=listing.description,
+        category=listing.category.slug,
+        tags=listing.tag_list(),
+        status=listing.status,
+        expired=is_expired(listing),
+        neighbourhood=listing.neighbourhood.name,
+        distance_label=distance,
+        minutes_estimate=listing.minutes_estimate,
+        when_kind=listing.when_kind,
+        when_from=listing.when_from,
+        when_until=listing.when_until,
+        expires_at=listing.expires_at,
+        starts_at=listing.starts_at,
+        place_label=listing.place_label,
+        capacity=listing.capacity,
+        recurrence=listing.recurrence,
+        skipped_dates=[s.day for s in listing.skipped],
+        slots=slot_names(listing.slots),
+        helpers_needed=listing.helpers_needed,
+        standing=listing.kind == "offer" and listing.expires_at is None,
+        credits=listing.credits,
+        code=listing.code,
+        owner=owner_out(listing.owner),
+        created_at=listing.created_at,
+        closed_at=listing.closed_at,
+    )

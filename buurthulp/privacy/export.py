@@ -25,7 +25,7 @@ from buurthulp.db import transaction
 from buurthulp.extensions import db
 from buurthulp.ledger.services import account_of, statement
 from buurthulp.listings.models import Listing, Signup
-from buurthulp.listings.services import category_label
+from buurthulp.listings.schemas import ListingOut, listing_out
 from buurthulp.matches.models import Match, Message, ThanksNote
 from buurthulp.models_base import utcnow
 from buurthulp.notifications.models import Notification
@@ -38,7 +38,6 @@ from buurthulp.privacy.schemas import (
     EntryOut,
     HomePoint,
     LedgerOut,
-    ListingOut,
     MatchOut,
     MemberExport,
     MessageOut,
@@ -138,28 +137,16 @@ def _profile(member: Member) -> ProfileOut:
 
 
 def _listings(member: Member) -> list[ListingOut]:
+    """Their listings in the shape the API gives them (`listings.schemas.listing_out`):
+    one shape per entity, so the export never lacks what the listing says (tags, slots,
+    the end date, capacity, repetition)."""
     listings = db.session.scalars(
         select(Listing)
         .where(Listing.owner_id == member.id)
         .options(selectinload(Listing.category))
         .order_by(Listing.id)
     )
-    return [
-        ListingOut(
-            id=listing.id,
-            kind=listing.kind,
-            title=listing.title,
-            description=listing.description,
-            category=category_label(listing.category),
-            status=listing.status,
-            minutes_estimate=listing.minutes_estimate,
-            starts_at=listing.starts_at,
-            place_label=listing.place_label,
-            created_at=listing.created_at,
-            closed_at=listing.closed_at,
-        )
-        for listing in listings
-    ]
+    return [listing_out(listing, member) for listing in listings]
 
 
 def _matches(member: Member) -> list[MatchOut]:

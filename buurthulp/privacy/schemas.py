@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from buurthulp.listings.schemas import ListingOut
+
 
 class HomePoint(BaseModel):
     lat: float
@@ -33,20 +35,6 @@ class ProfileOut(BaseModel):
     talents: list[str]
     joined_at: datetime
     last_login_at: datetime | None
-
-
-class ListingOut(BaseModel):
-    id: int
-    kind: str
-    title: str
-    description: str
-    category: str
-    status: str
-    minutes_estimate: int | None
-    starts_at: datetime | None
-    place_label: str | None
-    created_at: datetime
-    closed_at: datetime | None
 
 
 class MatchOut(BaseModel):

@@ -11,6 +11,7 @@ from buurthulp.access.models import AccessLogEntry
 from buurthulp.audit.models import AuditEntry
 from buurthulp.extensions import db
 from buurthulp.privacy.export import export_of
+from buurthulp.schemas_base import slot_bits
 from tests.privacy.helpers import make_busy
 
 
@@ -145,3 +146,18 @@ def test_the_page_to_print_stacks_its_tables_on_a_phone_with_its_own_allowed_sty
         assert f"style-src 'self' 'sha256-{digest}';" in policy
         assert "unsafe-inline" not in policy and "script-src 'self'" in policy
         assert 'rel="icon" href="data:,"' in html  # no request for /favicon.ico either
+
+
+def test_the_export_says_everything_a_listing_says(street, make) -> None:
+    """One shape per entity: the export's listing is the API's (tags, parts of the week, the
+    end date, capacity, repetition were missing from a second set of shapes)."""
+    morning = slot_bits(["weekday_morning"])
+    make.listing(street.anna, title="Samen wandelen", tags=["wandelen"], slots=morning)
+    make.listing(street.anna, "activity", title="Koffieochtend", recurrence="weekly")
+    exported = export_of(street.anna).model_dump(mode="json")
+    by_title = {item["title"]: item for item in exported["listings"]}
+    walk, coffee = by_title["Samen wandelen"], by_title["Koffieochtend"]
+    assert walk["tags"] == ["wandelen"] and walk["slots"] == ["weekday_morning"]
+    assert walk["expires_at"] is not None and walk["distance_label"] is None
+    assert (coffee["capacity"], coffee["recurrence"]) == (10, "weekly")
+    assert {"code", "helpers_needed", "closed_at", "skipped_dates"} <= set(walk)
