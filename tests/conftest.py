@@ -360,20 +360,19 @@ def api_headers() -> Any:
     return do
 
 
-@pytest.fixture
-def limited(database_url: str, db_session: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
-    """An app with the per-account limit on (3 a minute), in the test's transaction."""
+@contextmanager
+def rate_limited_app(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, **limits: str
+) -> Iterator[Flask]:
+    """An app with rate limits on (`limits`: the settings to tighten), in the test's
+    transaction. The limiter is one shared object and its init_app flips `enabled` for
+    every app: monkeypatch puts it back, so the other tests stay unlimited."""
     from buurthulp.extensions import limiter
 
-    # The limiter is one shared object and its init_app flips `enabled` for every app:
-    # monkeypatch puts it back, so the other tests stay unlimited.
     monkeypatch.setattr(limiter, "enabled", limiter.enabled)
     app = create_app(
         test_config(
-            database_url,
-            RATELIMIT_ENABLED=True,
-            LOGIN_RATE_LIMIT="1000 per minute",
-            ACCOUNT_RATE_LIMIT="3 per minute",
+            database_url, RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="1000 per minute", **limits
         )
     )
     with app.app_context():
@@ -382,6 +381,13 @@ def limited(database_url: str, db_session: Any, monkeypatch: pytest.MonkeyPatch)
     with app.app_context():
         limiter.reset()
         db.engine.dispose()
+
+
+@pytest.fixture
+def limited(database_url: str, db_session: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """An app with the per-account limit on (3 a minute), in the test's transaction."""
+    with rate_limited_app(database_url, monkeypatch, ACCOUNT_RATE_LIMIT="3 per minute") as app:
+        yield app
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,22 @@ from buurthulp.inputs import is_id
 from buurthulp.neighbourhoods.models import Neighbourhood
 
 
+def _role_changed(
+    member: Member, sign: str, role: Role, neighbourhood: Neighbourhood | None, actor: Actor
+) -> None:
+    """A role given (+) or taken (-): every session and token of the member ends, and the
+    audit log says which role, where (inside the caller's transaction)."""
+    end_all_sessions(member.id)
+    where = f" ({neighbourhood.name})" if neighbourhood else ""
+    audit.record(
+        actor,
+        "role-change",
+        member_id=member.id,
+        neighbourhood_id=neighbourhood.id if neighbourhood else None,
+        note=f"{sign} {role.value}{where}",
+    )
+
+
 def assign_role(
     member: Member, role: Role, *, neighbourhood: Neighbourhood | None, actor: Actor
 ) -> RoleAssignment:
@@ -45,14 +61,7 @@ def assign_role(
             db.session.flush()
             # New powers start with a new login, on every device (and, for staff, with
             # their second factor).
-            end_all_sessions(member.id)
-            audit.record(
-                actor,
-                "role-change",
-                member_id=member.id,
-                neighbourhood_id=neighbourhood.id if neighbourhood else None,
-                note=f"+ {role.value}" + (f" ({neighbourhood.name})" if neighbourhood else ""),
-            )
+            _role_changed(member, "+", role, neighbourhood, actor)
     except IntegrityError:
         raise Conflict(_("This member already has that role.")) from None
     # The member's loaded roles would otherwise miss this one until the next commit (a
@@ -91,14 +100,7 @@ def remove_role(
         for assignment in found:
             db.session.delete(assignment)
         db.session.flush()
-        end_all_sessions(member.id)
-        audit.record(
-            actor,
-            "role-change",
-            member_id=member.id,
-            neighbourhood_id=neighbourhood.id if neighbourhood else None,
-            note=f"- {role.value}" + (f" ({neighbourhood.name})" if neighbourhood else ""),
-        )
+        _role_changed(member, "-", role, neighbourhood, actor)
     if member in db.session:
         db.session.expire(member, ["roles"])
     return len(found)

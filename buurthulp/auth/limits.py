@@ -10,6 +10,9 @@ asked before the second factor moves to a new phone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import current_app, request
 from limits import parse
 from werkzeug.wrappers import Response
@@ -79,32 +82,20 @@ def failed(response: Response) -> bool:
     return response.status_code not in (201, 302, 303)
 
 
+def _failed_login_limit(key_func: Callable[[], str]) -> Any:
+    """One count of failed attempts per account ("failed-login"), whichever page or
+    endpoint names the account with `key_func`."""
+    return limiter.shared_limit(
+        account_limit, scope="failed-login", key_func=key_func, methods=["POST"], deduct_when=failed
+    )
+
+
 #: Shared by the login form and the API's token endpoint: one count per account.
-failed_logins = limiter.shared_limit(
-    account_limit,
-    scope="failed-login",
-    key_func=email_key,
-    methods=["POST"],
-    deduct_when=failed,
-)
-
+failed_logins = _failed_login_limit(email_key)
 #: The code page's wrong codes count in the same place as wrong passwords for the account.
-failed_codes = limiter.shared_limit(
-    account_limit,
-    scope="failed-login",
-    key_func=held_key,
-    methods=["POST"],
-    deduct_when=failed,
-)
-
+failed_codes = _failed_login_limit(held_key)
 #: A wrong password or code before moving the second factor to a new phone: the same count.
-failed_reauthentication = limiter.shared_limit(
-    account_limit,
-    scope="failed-login",
-    key_func=logged_in_account_key,
-    methods=["POST"],
-    deduct_when=failed,
-)
+failed_reauthentication = _failed_login_limit(logged_in_account_key)
 
 
 def hold_back(kind: str, actor: Member) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,7 +24,6 @@ from buurthulp.auth.models import (
     AuthSession,
     Member,
     RecoveryCode,
-    SecondFactor,
 )
 from buurthulp.auth.permissions import CLI
 from buurthulp.auth.services import issue_api_token
@@ -33,33 +31,17 @@ from buurthulp.db import transaction
 from buurthulp.errors import NotAllowed, NotAuthenticated
 from buurthulp.extensions import db
 from buurthulp.models_base import utcnow
-from buurthulp.neighbourhoods.models import Neighbourhood
 from buurthulp.notifications.models import Notification
 from buurthulp.notifications.services import notifications_for
-from tests.factories import CENTRUM, PASSWORD, STAFF_OTP_SECRET, log_in, one_time_code
+from tests.auth.factor_helpers import People, codes_on, factor_of, make_people
+from tests.factories import PASSWORD, STAFF_OTP_SECRET, log_in, one_time_code
 
 STAFF_PAGE = "/tijdbank/beheer"
 
 
-@dataclass
-class People:
-    hood: Neighbourhood
-    anna: Member  # a resident, no second factor
-    coord: Member  # a coordinator with the factories' known secret
-    newcomer: Member  # a coordinator who has not set it up yet
-    admin: Member
-
-
 @pytest.fixture
 def people(make: Any) -> People:
-    hood = make.neighbourhood(pc4=CENTRUM)
-    return People(
-        hood=hood,
-        anna=make.resident(hood, name="Anna"),
-        coord=make.coordinator(hood, name="Marieke"),
-        newcomer=make.coordinator(hood, name="Youssef", second_factor=False),
-        admin=make.admin(name="Beheer"),
-    )
+    return make_people(make)
 
 
 @pytest.fixture(autouse=True)
@@ -87,15 +69,6 @@ def _start_set_up(client: Any, code: str | None = None) -> str:
     return found.group(1).replace(" ", "")
 
 
-def _codes_on(page: str) -> list[str]:
-    return re.findall(r"<li>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})</li>", page)
-
-
-def _factor(member: Member) -> SecondFactor | None:
-    db.session.expire_all()
-    return db.session.scalar(select(SecondFactor).where(SecondFactor.member_id == member.id))
-
-
 # Setting up through the pages -----------------------------------------------------------------
 
 
@@ -115,13 +88,13 @@ def test_a_resident_sets_it_up_with_a_qr_code_and_gets_ten_recovery_codes_once(
 
     wrong = client.post("/account/tweestapsverificatie", data={"code": "000000"})
     assert wrong.status_code == 422 and "This code is not right" in wrong.get_data(as_text=True)
-    assert _factor(people.anna).enabled_at is None
+    assert factor_of(people.anna).enabled_at is None
 
     right = client.post("/account/tweestapsverificatie", data={"code": pyotp.TOTP(secret).now()})
     assert right.status_code == 200
-    codes = _codes_on(right.get_data(as_text=True))
+    codes = codes_on(right.get_data(as_text=True))
     assert len(codes) == 10 and len(set(codes)) == 10
-    assert _factor(people.anna).enabled_at is not None
+    assert factor_of(people.anna).enabled_at is not None
     # Stored hashed only, never as typed.
     stored = set(
         db.session.scalars(
@@ -133,7 +106,7 @@ def test_a_resident_sets_it_up_with_a_qr_code_and_gets_ten_recovery_codes_once(
     # Shown once: the page afterwards says how many are left, not which.
     after = client.get("/account/tweestapsverificatie").get_data(as_text=True)
     assert "You have 10 recovery codes left." in after
-    assert not _codes_on(after)
+    assert not codes_on(after)
     # This browser proved the code: its session counts as passed.
     db.session.expire_all()
     live = db.session.scalars(
@@ -157,7 +130,7 @@ def test_turning_it_on_logs_out_the_other_devices(app, client, people, login, ap
 
 
 def test_the_secret_is_sealed_in_the_database_not_stored_plain(app, people):
-    row = _factor(people.coord)
+    row = factor_of(people.coord)
     assert row.secret and STAFF_OTP_SECRET not in row.secret
     assert STAFF_OTP_SECRET.lower() not in row.secret.lower()
     assert totp.open_secret(row.secret, people.coord.id) == STAFF_OTP_SECRET
@@ -183,7 +156,7 @@ def test_a_half_finished_new_set_up_keeps_the_old_phone_working(client, people, 
     codes = second_factor.enable_with_secret(people.coord, STAFF_OTP_SECRET, actor=CLI)
     login(people.coord)
     _start_set_up(client, codes[0])  # a new phone, not confirmed
-    assert _factor(people.coord).pending_secret is not None
+    assert factor_of(people.coord).pending_secret is not None
     other = client.application.test_client()
     assert log_in(other, people.coord).status_code == 303  # the old secret still works
 
@@ -196,7 +169,7 @@ def test_staff_cannot_turn_it_off_only_set_it_up_again(client, people, login):
         "/account/tweestapsverificatie/uitzetten", data={"off-code": one_time_code(people.coord)}
     )
     assert response.status_code == 403
-    assert _factor(people.coord).enabled_at is not None
+    assert factor_of(people.coord).enabled_at is not None
     with pytest.raises(NotAllowed):
         second_factor.turn_off(people.coord, one_time_code(people.coord), actor=people.coord)
 
@@ -205,11 +178,11 @@ def test_a_resident_turns_it_off_with_a_code(client, people, login):
     second_factor.enable_with_secret(people.anna, STAFF_OTP_SECRET, actor=CLI)
     login(people.anna)
     wrong = client.post("/account/tweestapsverificatie/uitzetten", data={"off-code": "12345"})
-    assert wrong.status_code == 422 and _factor(people.anna) is not None
+    assert wrong.status_code == 422 and factor_of(people.anna) is not None
     code = {"off-code": one_time_code(people.anna)}
     response = client.post("/account/tweestapsverificatie/uitzetten", data=code)
     assert response.status_code == 303
-    assert _factor(people.anna) is None
+    assert factor_of(people.anna) is None
     assert db.session.scalar(select(func.count(RecoveryCode.id))) >= 10  # the others' codes
     assert not db.session.scalars(
         select(RecoveryCode).where(RecoveryCode.member_id == people.anna.id)
@@ -320,12 +293,12 @@ def test_staff_without_it_are_sent_to_set_it_up_and_see_no_resident_data(client,
         assert blocked.status_code == 302, url
         assert _path(blocked) == "/account/tweestapsverificatie", url
     assert client.get("/account").status_code == 200  # their own account is fine
-    secret = totp.open_secret(_factor(people.newcomer).pending_secret, people.newcomer.id)
+    secret = totp.open_secret(factor_of(people.newcomer).pending_secret, people.newcomer.id)
     done = client.post(
         f"/account/tweestapsverificatie?next={STAFF_PAGE}",
         data={"code": pyotp.TOTP(secret).now()},
     )
-    assert done.status_code == 200 and len(_codes_on(done.get_data(as_text=True))) == 10
+    assert done.status_code == 200 and len(codes_on(done.get_data(as_text=True))) == 10
     assert f'href="{STAFF_PAGE}"' in done.get_data(as_text=True)
     assert client.get(STAFF_PAGE).status_code == 200
 
@@ -346,11 +319,11 @@ def test_staff_logging_in_again_halfway_get_a_new_qr_code(app, client, people):
     """Each login draws a new secret for its own browser: whoever logged in first (with a
     leaked first password) does not learn the one that will be set up."""
     _password(client, people.newcomer)
-    pending = _factor(people.newcomer).pending_secret
+    pending = factor_of(people.newcomer).pending_secret
     first = totp.open_secret(pending, people.newcomer.id)
     _password(app.test_client(), people.newcomer)
-    assert _factor(people.newcomer).pending_secret != pending
-    assert totp.open_secret(_factor(people.newcomer).pending_secret, people.newcomer.id) != first
+    assert factor_of(people.newcomer).pending_secret != pending
+    assert totp.open_secret(factor_of(people.newcomer).pending_secret, people.newcomer.id) != first
 
 
 # The API ----------------------------------------------------------------------------------------
@@ -430,7 +403,7 @@ def test_an_admin_resets_it_logged_told_and_every_session_and_token_ends(
     form = {"email": people.coord.email, "reason": "Telefoon kwijt, belde zelf", "checked": "y"}
     response = client.post("/beheer/tweestapsverificatie", data=form)
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
-    assert _factor(people.coord) is None
+    assert factor_of(people.coord) is None
     assert not db.session.scalars(
         select(RecoveryCode).where(RecoveryCode.member_id == people.coord.id)
     ).all()
@@ -468,7 +441,7 @@ def test_the_reset_form_says_what_is_wrong_and_needs_the_check(client, people, l
     assert "no two-step verification to reset" in response.get_data(as_text=True)
     unchecked = {"email": people.coord.email, "reason": "kwijt"}
     assert client.post("/beheer/tweestapsverificatie", data=unchecked).status_code == 422
-    assert _factor(people.coord) is not None
+    assert factor_of(people.coord) is not None
 
 
 def test_only_an_admin_may_reset(people):
@@ -476,7 +449,7 @@ def test_only_an_admin_may_reset(people):
         second_factor.reset(people.anna, actor=people.coord, reason="kwijt")
     with pytest.raises(NotAllowed):
         second_factor.reset(people.coord, actor=people.anna, reason="kwijt")
-    assert _factor(people.coord) is not None
+    assert factor_of(people.coord) is not None
 
 
 # Suspension ends every session, on every device -------------------------------------------------

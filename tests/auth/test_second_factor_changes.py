@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,11 +29,11 @@ from buurthulp.db import transaction
 from buurthulp.errors import BuurthulpError, InvalidInput, NotAuthenticated
 from buurthulp.extensions import db
 from buurthulp.models_base import utcnow
-from buurthulp.neighbourhoods.models import Neighbourhood
 from buurthulp.notifications.models import Notification
 from buurthulp.notifications.services import notifications_for, set_choice
 from buurthulp.outbox.models import OutboxMessage
-from tests.factories import CENTRUM, PASSWORD, STAFF_OTP_SECRET, log_in, one_time_code
+from tests.auth.factor_helpers import People, codes_on, factor_of, make_people
+from tests.factories import PASSWORD, STAFF_OTP_SECRET, log_in, one_time_code
 
 pytestmark = pytest.mark.both_databases
 
@@ -43,23 +42,9 @@ START = "/account/tweestapsverificatie/starten"
 EXPIRED = "This QR code has expired"
 
 
-@dataclass
-class People:
-    hood: Neighbourhood
-    anna: Member  # a resident, no second factor
-    coord: Member  # a coordinator with the factories' known secret
-    newcomer: Member  # a coordinator who has not set it up yet
-
-
 @pytest.fixture
 def people(make: Any) -> People:
-    hood = make.neighbourhood(pc4=CENTRUM)
-    return People(
-        hood=hood,
-        anna=make.resident(hood, name="Anna"),
-        coord=make.coordinator(hood, name="Marieke"),
-        newcomer=make.coordinator(hood, name="Youssef", second_factor=False),
-    )
+    return make_people(make)
 
 
 def _english(client: Any) -> Any:
@@ -83,15 +68,6 @@ def _page(client: Any) -> str:
     response = client.get(SETUP)
     assert response.status_code == 200
     return response.get_data(as_text=True)
-
-
-def _codes_on(page: str) -> list[str]:
-    return re.findall(r"<li>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})</li>", page)
-
-
-def _factor(member: Member) -> SecondFactor | None:
-    db.session.expire_all()
-    return db.session.scalar(select(SecondFactor).where(SecondFactor.member_id == member.id))
 
 
 def _again(client: Any, password: object = PASSWORD, code: object = "") -> Any:
@@ -128,7 +104,7 @@ def _a_session(member: Member) -> int:
 
 def _age_pending(member: Member, by: timedelta) -> None:
     """Move the clock: the pending secret was drawn `by` earlier than it was."""
-    drawn = _factor(member).pending_at
+    drawn = factor_of(member).pending_at
     with transaction():
         db.session.execute(
             update(SecondFactor)
@@ -149,7 +125,7 @@ def test_setting_it_up_again_without_password_and_code_is_refused_and_changes_no
     client, people, login
 ):
     login(people.coord)
-    before = _factor(people.coord).secret
+    before = factor_of(people.coord).secret
     page = _page(client)
     assert 'name="phone-password"' in page and 'name="phone-code"' in page
     code = one_time_code(people.coord)
@@ -157,7 +133,7 @@ def test_setting_it_up_again_without_password_and_code_is_refused_and_changes_no
         refused = client.post(START, data=data)
         assert refused.status_code == 422, data
         assert "Please check the following" in refused.get_data(as_text=True)
-    row = _factor(people.coord)
+    row = factor_of(people.coord)
     assert row.pending_secret is None and row.secret == before
     assert _secret_on(_page(client)) is None
     assert totp.open_secret(row.secret, people.coord.id) == STAFF_OTP_SECRET
@@ -169,8 +145,8 @@ def test_with_the_password_and_a_current_code_a_new_phone_is_set_up(client, peop
     secret = _secret_on(_page(client))
     assert secret and secret != STAFF_OTP_SECRET
     done = client.post(SETUP, data={"code": _code(secret)})
-    assert done.status_code == 200 and len(_codes_on(done.get_data(as_text=True))) == 10
-    row = _factor(people.coord)
+    assert done.status_code == 200 and len(codes_on(done.get_data(as_text=True))) == 10
+    row = factor_of(people.coord)
     assert row.pending_secret is None
     assert totp.open_secret(row.secret, people.coord.id) == secret
 
@@ -198,7 +174,7 @@ def test_a_wrong_password_or_code_is_refused_and_spends_nothing(client, people, 
         wrong_password = _again(client, "not my password", typed)
         assert wrong_password.status_code == 422
         assert "Your current password is not right." in wrong_password.get_data(as_text=True)
-    assert _factor(people.coord).pending_secret is None
+    assert factor_of(people.coord).pending_secret is None
     assert totp.recovery_codes_left(people.coord.id) == 10  # the wrong password spent none
     assert _again(client, PASSWORD, code).status_code == 303  # nor the code from the app
 
@@ -215,7 +191,7 @@ def test_wrong_answers_count_toward_the_login_limit_of_the_account(people, limit
         _again(browser, PASSWORD, one_time_code(people.coord)).status_code,
     ]
     assert statuses == [422, 422, 429]
-    assert _factor(people.coord).pending_secret is None
+    assert factor_of(people.coord).pending_secret is None
 
 
 def test_after_the_change_the_member_is_told_in_the_app_and_by_mail_without_any_secret(
@@ -234,7 +210,7 @@ def test_after_the_change_the_member_is_told_in_the_app_and_by_mail_without_any_
     ).all()  # nothing yet: only a confirmed change is told
     first = _code(secret)
     done = client.post(SETUP, data={"code": first})
-    new_codes = _codes_on(done.get_data(as_text=True))
+    new_codes = codes_on(done.get_data(as_text=True))
     assert len(new_codes) == 10
 
     [notice] = db.session.scalars(
@@ -262,7 +238,7 @@ def test_setting_it_up_the_first_time_asks_nothing_and_tells_nothing(client, peo
     assert client.post(START).status_code == 303  # no password, no code: there is none yet
     secret = _secret_on(_page(client))
     assert client.post(SETUP, data={"code": _code(secret)}).status_code == 200
-    assert _factor(people.anna).enabled_at is not None
+    assert factor_of(people.anna).enabled_at is not None
     assert not db.session.scalars(
         select(Notification).where(Notification.member_id == people.anna.id)
     ).all()
@@ -295,7 +271,7 @@ def test_the_service_asks_the_password_and_a_code_when_a_factor_is_in_use(people
                 password=PASSWORD,
                 code=junk,
             )
-    assert _factor(people.coord).pending_secret is None
+    assert factor_of(people.coord).pending_secret is None
     begin(
         people.coord,
         actor=people.coord,
@@ -303,7 +279,7 @@ def test_the_service_asks_the_password_and_a_code_when_a_factor_is_in_use(people
         password=PASSWORD,
         code=one_time_code(people.coord),
     )
-    assert _factor(people.coord).pending_session_id == session_id
+    assert factor_of(people.coord).pending_session_id == session_id
 
 
 # Finding 7: a pending secret belongs to one session, for ten minutes -------------------------
@@ -321,7 +297,7 @@ def test_a_pending_secret_started_in_one_session_cannot_be_confirmed_in_another(
     assert _secret_on(_page(other)) is None  # the other browser is not shown it
     stolen = other.post(SETUP, data={"code": _code(secret)})
     assert stolen.status_code == 422 and EXPIRED in stolen.get_data(as_text=True)
-    assert _factor(people.anna).enabled_at is None
+    assert factor_of(people.anna).enabled_at is None
     # The browser that started it still can.
     assert client.post(SETUP, data={"code": _code(secret)}).status_code == 200
 
@@ -333,11 +309,11 @@ def test_a_second_login_draws_a_new_pending_secret_and_the_first_stops(app, clie
     assert _password_only(later, people.newcomer).status_code == 303
     second = _secret_on(_page(later))
     assert first and second and first != second
-    assert totp.open_secret(_factor(people.newcomer).pending_secret, people.newcomer.id) == second
+    assert totp.open_secret(factor_of(people.newcomer).pending_secret, people.newcomer.id) == second
     assert _secret_on(_page(client)) is None  # the first browser's QR code is gone
     late = client.post(SETUP, data={"code": _code(first)})
     assert late.status_code == 422 and EXPIRED in late.get_data(as_text=True)
-    assert _factor(people.newcomer).enabled_at is None
+    assert factor_of(people.newcomer).enabled_at is None
     assert later.post(SETUP, data={"code": _code(second)}).status_code == 200
 
 
@@ -345,7 +321,7 @@ def test_the_same_session_keeps_its_pending_secret_while_it_is_valid(client, peo
     _password_only(client, people.newcomer)
     shown = _secret_on(_page(client))
     assert shown and _secret_on(_page(client)) == shown
-    row = _factor(people.newcomer)
+    row = factor_of(people.newcomer)
     assert row.pending_session_id == _newest_session_id(people.newcomer)
     # Sealed as ever: the row does not hold it in usable form.
     assert shown not in row.pending_secret and shown.lower() not in row.pending_secret.lower()
@@ -359,7 +335,7 @@ def test_a_pending_secret_older_than_ten_minutes_is_refused(client, people):
     assert _secret_on(page) is None and "Set up on my phone" in page
     late = client.post(SETUP, data={"code": _code(secret)})
     assert late.status_code == 422 and EXPIRED in late.get_data(as_text=True)
-    assert _factor(people.newcomer).enabled_at is None
+    assert factor_of(people.newcomer).enabled_at is None
     # Starting again gives a new QR code that works.
     assert client.post(START).status_code == 303
     fresh = _secret_on(_page(client))
@@ -371,7 +347,7 @@ def test_confirming_checks_the_session_and_the_age_of_the_pending_secret(people)
     mine, theirs = _a_session(people.anna), _a_session(people.anna)
     started = utcnow()
     second_factor.begin_set_up(people.anna, actor=people.anna, session_id=mine, now=started)
-    secret = totp.open_secret(_factor(people.anna).pending_secret, people.anna.id)
+    secret = totp.open_secret(factor_of(people.anna).pending_secret, people.anna.id)
     confirm = second_factor.confirm_set_up
     in_time = started + timedelta(minutes=9, seconds=30)
     too_late = started + timedelta(minutes=10, seconds=1)
@@ -395,7 +371,7 @@ def test_confirming_checks_the_session_and_the_age_of_the_pending_secret(people)
     codes = confirm(
         people.anna, _code(secret, in_time), actor=people.anna, session_id=mine, now=in_time
     )
-    assert len(codes) == 10 and _factor(people.anna).pending_session_id is None
+    assert len(codes) == 10 and factor_of(people.anna).pending_session_id is None
 
 
 def test_each_start_replaces_the_pending_secret(people):
@@ -403,7 +379,7 @@ def test_each_start_replaces_the_pending_secret(people):
     seen = set()
     for _ in range(3):
         second_factor.begin_set_up(people.anna, actor=people.anna, session_id=session_id)
-        row = _factor(people.anna)
+        row = factor_of(people.anna)
         seen.add(totp.open_secret(row.pending_secret, people.anna.id))
     assert len(seen) == 3
 
@@ -413,7 +389,7 @@ def test_a_pending_secret_whose_session_is_gone_opens_for_nobody(people):
     second_factor.begin_set_up(people.anna, actor=people.anna, session_id=session_id)
     with transaction():
         db.session.execute(AuthSession.__table__.delete().where(AuthSession.id == session_id))
-    row = _factor(people.anna)
+    row = factor_of(people.anna)
     assert row.pending_session_id is None  # the database let go of it (ON DELETE SET NULL)
     assert second_factor.status_of(people.anna, session_id=None).pending is None
 
@@ -428,7 +404,7 @@ def test_the_database_keeps_no_session_without_a_pending_secret(people):
             .values(pending_secret=None, pending_at=None)
             .execution_options(synchronize_session=False)
         )
-    assert _factor(people.anna).pending_session_id == session_id
+    assert factor_of(people.anna).pending_session_id == session_id
 
 
 # Bad input ----------------------------------------------------------------------------------
@@ -448,7 +424,7 @@ def test_bad_input_gets_a_clear_4xx_never_a_500(client, people, login):
     hidden = client.post(START, data={"phone-password": PASSWORD, "phone-code": "\x00" * 6})
     assert hidden.status_code == 422
     assert "invisible control character" in hidden.get_data(as_text=True)
-    assert _factor(people.coord).pending_secret is None
+    assert factor_of(people.coord).pending_secret is None
     for data in ({"code": huge}, {"code": "\x00"}, {"code": ["1", "2"]}, {}):
         response = client.post(SETUP, data=data)
         assert 400 <= response.status_code < 500, data
@@ -466,7 +442,7 @@ def test_the_services_refuse_junk_with_a_readable_error(people):
                 people.anna, junk, actor=people.anna, session_id=session_id
             )
         assert refused.value.message
-    assert _factor(people.anna).enabled_at is None
+    assert factor_of(people.anna).enabled_at is None
     assert not db.session.scalars(
         select(RecoveryCode).where(RecoveryCode.member_id == people.anna.id)
     ).all()

@@ -9,8 +9,8 @@ import pytest
 
 from buurthulp.auth.limits import CONTACT_KINDS, hold_back
 from buurthulp.errors import TooMany
-from buurthulp.extensions import db
 from buurthulp.matches import services as matches
+from tests.conftest import rate_limited_app
 from tests.factories import log_in
 
 pytestmark = pytest.mark.both_databases
@@ -19,25 +19,8 @@ pytestmark = pytest.mark.both_databases
 @pytest.fixture
 def contact_limited(database_url, db_session, monkeypatch):
     """An app with the contact limit on (2 an hour), in the test's transaction."""
-    from buurthulp import create_app
-    from buurthulp.extensions import limiter
-    from tests.conftest import test_config
-
-    monkeypatch.setattr(limiter, "enabled", limiter.enabled)
-    app = create_app(
-        test_config(
-            database_url,
-            RATELIMIT_ENABLED=True,
-            LOGIN_RATE_LIMIT="1000 per minute",
-            CONTACT_RATE_LIMIT="2 per hour",
-        )
-    )
-    with app.app_context():
-        limiter.reset()
-    yield app
-    with app.app_context():
-        limiter.reset()
-        db.engine.dispose()
+    with rate_limited_app(database_url, monkeypatch, CONTACT_RATE_LIMIT="2 per hour") as app:
+        yield app
 
 
 def test_the_third_message_in_an_hour_waits_on_the_page_and_in_the_api(
