@@ -28,7 +28,7 @@ from buurthulp.i18n import gettext as _
 from buurthulp.models_base import utcnow
 from buurthulp.outbox import delivery
 from buurthulp.outbox.models import OutboxMessage
-from buurthulp.personal_data import Forgetting
+from buurthulp.personal_data import QUOTE_MIN, Forgetting
 
 log = logging.getLogger(__name__)
 
@@ -332,7 +332,8 @@ def forget_in_mail(forgetting: Forgetting) -> None:
     quotes what erasure removed is forgotten too: sent or dead mail loses its subject and
     body; mail still waiting goes out with the pseudonym for the name and without the
     quote. (Their own mail already went: `forget_recipient`.)"""
-    names = [n for n in (forgetting.old_name, forgetting.old_email) if n and len(n) >= 4]
+    # A name shorter than QUOTE_MIN ("Anna") would also be found in other people's mail.
+    names = [n for n in (forgetting.old_name, forgetting.old_email) if n and len(n) >= QUOTE_MIN]
     needles = names + sorted(forgetting.quoted)
     for start in range(0, len(needles), 25):  # a statement of bounded size
         some = needles[start : start + 25]
